@@ -1,0 +1,31 @@
+/** @odoo-module **/
+import {registry} from "@web/core/registry";
+
+registry.category("web_tour.tours").add("quality_traceability_menu_tour", {
+    url: "/odoo",
+    steps: () => [
+        {
+            content: "Open the application menu",
+            trigger: ".o_navbar_apps_menu button",
+            run: "click",
+        },
+        {
+            content: "Open the Traceability app",
+            trigger: ".o_app[data-menu-xmlid='quality_traceability.traceability_root_menu']",
+            run: "click",
+        },
+        {
+            content: "The lots of the demo factory are listed",
+            trigger: ".o_list_view .o_data_cell:contains('CUP-0001')",
+        },
+        {
+            content: "Open the lot split across customers",
+            trigger: ".o_data_cell:contains('CUP-0001')",
+            run: "click",
+        },
+        {
+            content: "Its form shows the product",
+            trigger: ".o_form_view .o_field_widget[name='product_id']:contains('Thermos Cup 350ml')",
+        },
+    ],
+});

@@ -1,0 +1,2 @@
+# Plain-Python helpers: nothing here imports odoo, so they are tested without Odoo.
+from . import genealogy_plan

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs benchmark NAME from tests/bench/bench_NAME.py on a copy of the generated genealogy.
+# Usage: setup/bench.sh NAME [--scale S]      (scale 1: 1 raw lot -> 40 -> 1,000 lots,
+#        setup/bench.sh generate [--scale S]   1,500 deliveries to 200 customers)
+# The genealogy is generated once per scale into a template database (qt_bench_tpl_<S>)
+# and copied with createdb -T for every run. Each benchmark ends with one line
+#   NAME: ours=<seconds> odoo=<seconds> ratio=<odoo/ours>
+set -euo pipefail
+# shellcheck source=setup/common.sh
+. "$(dirname "$0")/common.sh"
+
+name=${1:-}
+shift || true
+scale=1
+force=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --scale) scale=$2; shift 2 ;;
+        --force) force=1; shift ;;
+        *) echo "unknown option $1" >&2; exit 2 ;;
+    esac
+done
+available=$(cd "$PROJECT_DIR/tests/bench" && ls bench_*.py 2>/dev/null | sed 's/^bench_//; s/\.py$//' | tr '\n' ' ' || true)
+if [ -z "$name" ]; then
+    echo "usage: setup/bench.sh NAME [--scale S]; NAME is generate or one of: ${available:-none yet}" >&2
+    exit 2
+fi
+have_odoo_tree || { echo "No Odoo 18.0 tree at \$ODOO_SRC or /opt/odoo" >&2; exit 2; }
+[ -x "$VENV/bin/python" ] || bash "$PROJECT_DIR/setup/install.sh"
+export ODOO_SRC
+
+template=qt_bench_tpl_$(echo "$scale" | tr '.' '_')
+template_ready() {
+    psql -d "$template" -Atc "select 1 from ir_config_parameter where key = 'traceability.bench_generated'" 2>/dev/null | grep -q 1
+}
+if [ $force = 1 ] || ! template_ready; then
+    dropdb --if-exists "$template"
+    log "template $template: installing $ADDONS without demo data"
+    odoo_bin -d "$template" -i "$ADDONS" --without-demo=all --stop-after-init --log-level=warn
+    "$VENV/bin/python" "$PROJECT_DIR/tests/bench/generate.py" "$template" --scale "$scale"
+    psql -d "$template" -qc "insert into ir_config_parameter (key, value) values ('traceability.bench_generated', '$scale')"
+fi
+[ "$name" = generate ] && exit 0
+
+script=$PROJECT_DIR/tests/bench/bench_$name.py
+[ -f "$script" ] || { echo "no benchmark '$name'; available: ${available:-none yet}" >&2; exit 2; }
+db=qt_bench_run_$$
+createdb -T "$template" "$db"
+trap 'dropdb --if-exists "$db"' EXIT
+"$VENV/bin/python" "$script" "$db"

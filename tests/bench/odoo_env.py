@@ -1,0 +1,51 @@
+"""Open an Odoo environment on a database from a script (benchmarks, generator).
+
+The connection comes from the environment that setup/common.sh exports:
+ODOO_SRC, PGHOST, PGPORT, PGUSER, PGPASSWORD; the addons path is the Odoo tree's
+plus this project.
+"""
+
+import contextlib
+import os
+import statistics
+import time
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+
+@contextlib.contextmanager
+def odoo_env(dbname):
+    import odoo
+    from odoo import api
+
+    odoo_src = os.environ.get("ODOO_SRC", "/opt/odoo")
+    odoo.tools.config.parse_config(
+        [
+            f"--addons-path={odoo_src}/addons,{odoo_src}/odoo/addons,{PROJECT_DIR}",
+            f"--db_host={os.environ.get('PGHOST', 'localhost')}",
+            f"--db_port={os.environ.get('PGPORT', '5432')}",
+            f"--db_user={os.environ.get('PGUSER', 'odoo')}",
+            f"--db_password={os.environ.get('PGPASSWORD', 'odoo')}",
+            "--log-level=warn",
+        ]
+    )
+    registry = odoo.modules.registry.Registry(dbname)
+    with registry.cursor() as cr:
+        yield api.Environment(cr, odoo.SUPERUSER_ID, {})
+
+
+def median_time(func, repeat=5):
+    """Median wall time of ``func()`` over ``repeat`` runs, and its last result."""
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def bench_line(name, ours, odoo):
+    """The one line every benchmark ends with."""
+    ratio = odoo / ours if ours else float("inf")
+    return f"{name}: ours={ours:.4f} odoo={odoo:.4f} ratio={ratio:.1f}"

@@ -1,0 +1,62 @@
+"""The repository holds three installable Odoo 18.0 addons laid out as STYLE.md says."""
+
+import ast
+
+import pytest
+
+ADDONS = ("quality_traceability", "label_printing", "recall_management")
+
+
+def manifest(project_dir, addon):
+    return ast.literal_eval((project_dir / addon / "__manifest__.py").read_text())
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_manifest(project_dir, addon):
+    data = manifest(project_dir, addon)
+    assert data["version"] == "18.0.1.0.0"
+    assert data["license"] == "LGPL-3"
+    assert data["installable"] is True
+    assert "description" not in data
+    for key in ("data", "demo"):
+        for path in data.get(key, []):
+            assert (project_dir / addon / path).is_file(), path
+    assert (project_dir / addon / "README.rst").is_file()
+    for fragment in ("DESCRIPTION.md", "USAGE.md", "CONTRIBUTORS.md"):
+        assert (project_dir / addon / "readme" / fragment).is_file()
+    assert (project_dir / addon / "i18n" / f"{addon}.pot").is_file()
+    assert (project_dir / addon / "i18n" / "zh_CN.po").is_file()
+
+
+def test_dependencies(project_dir):
+    core = manifest(project_dir, "quality_traceability")["depends"]
+    assert set(core) >= {
+        "stock",
+        "mrp",
+        "purchase_stock",
+        "sale_stock",
+        "product_expiry",
+        "barcodes_gs1_nomenclature",
+        "portal",
+        "mail",
+    }
+    for addon in ("label_printing", "recall_management"):
+        assert "quality_traceability" in manifest(project_dir, addon)["depends"]
+
+
+def test_security_files_first(project_dir):
+    for addon in ADDONS:
+        data = manifest(project_dir, addon)["data"]
+        if data:
+            assert data[0].startswith("security/"), addon
+
+
+def test_tools_import_no_odoo(project_dir):
+    for path in (project_dir / "quality_traceability" / "tools").glob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                names = [alias.name for alias in node.names]
+                module = getattr(node, "module", None) or ""
+                assert not module.startswith("odoo"), path
+                assert not any(name.startswith("odoo") for name in names), path
