@@ -21,6 +21,14 @@
     ],
     "data": [
         "security/quality_traceability_security.xml",
+        "security/ir.model.access.csv",
+        "views/traceability_trace_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/product_views.xml",
+        "views/traceability_lot_event_views.xml",
+        "views/stock_lot_views.xml",
+        "views/trace_public_templates.xml",
+        "views/portal_templates.xml",
         "views/menus.xml",
     ],
     "demo": [

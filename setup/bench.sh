@@ -20,7 +20,7 @@ while [ $# -gt 0 ]; do
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
 done
-available=$(cd "$PROJECT_DIR/tests/bench" && ls bench_*.py 2>/dev/null | sed 's/^bench_//; s/\.py$//' | tr '\n' ' ' || true)
+available=$(cd "$PROJECT_DIR/tests/bench" && ls bench_*.py 2>/dev/null | sed 's/^bench_//; s/\.py$//; s/_/-/g' | tr '\n' ' ' || true)
 if [ -z "$name" ]; then
     echo "usage: setup/bench.sh NAME [--scale S]; NAME is generate or one of: ${available:-none yet}" >&2
     exit 2
@@ -38,13 +38,17 @@ if [ $force = 1 ] || ! template_ready; then
     log "template $template: installing $ADDONS without demo data"
     odoo_bin -d "$template" -i "$ADDONS" --without-demo=all --stop-after-init --log-level=warn
     "$VENV/bin/python" "$PROJECT_DIR/tests/bench/generate.py" "$template" --scale "$scale"
+    # Statistics, as a live database has them (autovacuum may not have run yet).
+    psql -d "$template" -qc "ANALYZE"
     psql -d "$template" -qc "insert into ir_config_parameter (key, value) values ('traceability.bench_generated', '$scale')"
 fi
 [ "$name" = generate ] && exit 0
 
-script=$PROJECT_DIR/tests/bench/bench_$name.py
+script=$PROJECT_DIR/tests/bench/bench_${name//-/_}.py
 [ -f "$script" ] || { echo "no benchmark '$name'; available: ${available:-none yet}" >&2; exit 2; }
 db=qt_bench_run_$$
 createdb -T "$template" "$db"
 trap 'dropdb --if-exists "$db"' EXIT
+# The template keeps the data; the copy gets the addons' current code.
+odoo_bin -d "$db" -u "$ADDONS" --stop-after-init --log-level=warn
 "$VENV/bin/python" "$script" "$db"

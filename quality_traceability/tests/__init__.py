@@ -4,3 +4,11 @@ from . import test_genealogy_generator
 from . import test_security
 from . import test_http
 from . import test_i18n
+from . import test_genealogy
+from . import test_public_lookup
+from . import test_portal_traced_products
+from . import test_trace_code
+from . import test_gs1_lot
+from . import test_lot_sequence
+from . import test_life_record
+from . import test_trace_ui

@@ -1,2 +1,4 @@
 # Plain-Python helpers: nothing here imports odoo, so they are tested without Odoo.
 from . import genealogy_plan
+from . import trace_graph
+from . import gs1

@@ -24,8 +24,8 @@ registry.category("web_tour.tours").add("quality_traceability_menu_tour", {
             run: "click",
         },
         {
-            content: "Its form shows the product",
-            trigger: ".o_form_view .o_field_widget[name='product_id']:contains('Thermos Cup 350ml')",
+            content: "Its form is open",
+            trigger: ".o_form_view .o_breadcrumb:contains('CUP-0001')",
         },
     ],
 });

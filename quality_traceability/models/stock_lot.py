@@ -1,0 +1,360 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import secrets
+
+from psycopg2.extras import execute_values
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import sql
+from odoo.tools.barcode import check_barcode_encoding
+
+from ..tools import gs1
+
+
+def new_trace_code():
+    """A public, URL-safe trace code: 96 random bits, never derived from the lot."""
+    return secrets.token_urlsafe(12)
+
+
+class StockLot(models.Model):
+    _inherit = "stock.lot"
+
+    trace_code = fields.Char(
+        copy=False,
+        readonly=True,
+        default=lambda self: new_trace_code(),
+        help="Public code of this lot or serial number, printed on labels and looked "
+        "up at /trace/<code>. Random, so codes cannot be guessed from each other.",
+    )
+
+    _sql_constraints = [
+        ("trace_code_unique", "unique(trace_code)", "The trace code must be unique."),
+    ]
+
+    # Named from the product's lot/serial sequence when it has one.
+    name = fields.Char(default=lambda self: self._default_traceability_name())
+    gs1_gtin = fields.Char(
+        string="GTIN",
+        compute="_compute_gs1",
+        help="GTIN-14 of the product, from its barcode when that is a valid "
+        "EAN-8, UPC-A, EAN-13 or GTIN-14.",
+    )
+    gs1_element_string = fields.Char(
+        string="GS1 Element String",
+        compute="_compute_gs1",
+        help="GTIN (01), expiration date (17) and lot (10) or serial number (21) "
+        "as printed under GS1 barcodes.",
+    )
+    gs1_digital_link = fields.Char(
+        string="GS1 Digital Link",
+        compute="_compute_gs1",
+        help="Web address of this lot or serial number on the company's GS1 "
+        "resolver (Settings > Traceability), for QR codes.",
+    )
+    gs1_error = fields.Char(
+        string="GS1 Problem",
+        compute="_compute_gs1",
+        help="Why no GS1 code can be made for this lot or serial number.",
+    )
+    traceability_event_ids = fields.One2many(
+        comodel_name="traceability.lot.event",
+        inverse_name="lot_id",
+        string="Life Record",
+        readonly=True,
+        groups="quality_traceability.group_traceability_user",
+    )
+
+    # ------------------------------------------------------------------
+    # Names from the product's (or its category's) sequence
+    # ------------------------------------------------------------------
+    def _default_traceability_name(self):
+        product = self.env["product.product"].browse(
+            self.env.context.get("default_product_id")
+        )
+        return self._traceability_sequence_name(product) or self.env[
+            "ir.sequence"
+        ].next_by_code("stock.lot.serial")
+
+    @api.model
+    def _traceability_sequence_name(self, product):
+        """Next name of ``product``'s lot/serial sequence, or False without one."""
+        sequence = product[:1].product_tmpl_id.traceability_effective_lot_sequence_id
+        if not sequence:
+            return False
+        return sequence.sudo().next_by_id()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        default_product_id = self.env.context.get("default_product_id")
+        for vals in vals_list:
+            if vals.get("name"):
+                continue
+            product = self.env["product.product"].browse(
+                vals.get("product_id") or default_product_id
+            )
+            name = self._traceability_sequence_name(product)
+            if name:
+                vals["name"] = name
+        return super().create(vals_list)
+
+    @api.model
+    def _get_next_serial(self, company, product):
+        if product.tracking != "none":
+            name = self._traceability_sequence_name(product)
+            if name:
+                return name
+        return super()._get_next_serial(company, product)
+
+    # ------------------------------------------------------------------
+    # GS1
+    # ------------------------------------------------------------------
+    @api.depends(
+        "name",
+        "product_id.barcode",
+        "product_id.tracking",
+        "expiration_date",
+        "company_id.traceability_resolver_url",
+    )
+    @api.depends_context("company")
+    def _compute_gs1(self):
+        for lot in self:
+            values = {
+                "gs1_gtin": lot._traceability_gtin(),
+                "gs1_element_string": False,
+                "gs1_digital_link": False,
+                "gs1_error": False,
+            }
+            if lot.name and lot.product_id:
+                values["gs1_error"] = lot._traceability_gs1_problem()
+            if values["gs1_gtin"] and not values["gs1_error"] and lot.name:
+                elements = lot._traceability_gs1_elements()
+                values["gs1_element_string"] = gs1.element_string(elements)
+                values["gs1_digital_link"] = lot._traceability_digital_link(elements)
+            lot.update(values)
+
+    def _traceability_gtin(self):
+        """GTIN-14 of the lot's product barcode, or False when it is no GTIN."""
+        self.ensure_one()
+        barcode = (self.product_id.barcode or "").strip()
+        if not barcode:
+            return False
+        valid = (
+            check_barcode_encoding(barcode, "ean8")
+            or check_barcode_encoding(barcode, "upca")
+            or check_barcode_encoding(barcode, "ean13")
+            # Odoo's EAN-13 check leaves the leading 0 of a UPC-A to "upca".
+            or (len(barcode) == 13 and check_barcode_encoding(barcode[1:], "upca"))
+            or (len(barcode) == 14 and gs1.is_valid_gtin(barcode))
+        )
+        return gs1.to_gtin14(barcode) if valid else False
+
+    def _traceability_gs1_ai(self):
+        """GS1 application identifier of the lot's name: (21) serial, (10) lot."""
+        self.ensure_one()
+        return "21" if self.product_id.tracking == "serial" else "10"
+
+    def _traceability_gs1_problem(self):
+        """Why no GS1 code can be made for this lot (a message), or False."""
+        self.ensure_one()
+        if self._traceability_gs1_ai() == "21":
+            kind = self.env._("Serial number")
+        else:
+            kind = self.env._("Lot")
+        barcode = self.product_id.barcode
+        if not self._traceability_gtin():
+            if not barcode:
+                return self.env._(
+                    "%(kind)s %(lot)s has no GS1 code: its product %(product)s has "
+                    "no barcode (a GTIN is needed).",
+                    kind=kind,
+                    lot=self.name,
+                    product=self.product_id.display_name,
+                )
+            return self.env._(
+                "%(kind)s %(lot)s has no GS1 code: the barcode %(barcode)s of its "
+                "product %(product)s is not a valid GTIN (EAN-8, UPC-A, EAN-13 or "
+                "GTIN-14 with its check digit).",
+                kind=kind,
+                lot=self.name,
+                barcode=barcode,
+                product=self.product_id.display_name,
+            )
+        if len(self.name) > 20:
+            return self.env._(
+                "%(kind)s %(lot)s cannot be encoded in a GS1 code: it has %(length)s "
+                "characters, GS1 allows at most 20.",
+                kind=kind,
+                lot=self.name,
+                length=len(self.name),
+            )
+        invalid = [
+            char for char in dict.fromkeys(self.name) if char not in gs1.CHARSET_82
+        ]
+        if invalid:
+            return self.env._(
+                "%(kind)s %(lot)s cannot be encoded in a GS1 code: it contains "
+                "characters outside the GS1 character set 82 (%(characters)s). Use "
+                "letters A-Z a-z, digits and !\"%%&'()*+,-./:;<=>?_ only.",
+                kind=kind,
+                lot=self.name,
+                characters=" ".join(repr(char) for char in invalid),
+            )
+        return False
+
+    def _traceability_gs1_elements(self):
+        """GS1 elements of this lot: [(ai, value), ...] with the GTIN (01), the
+        expiration date (17) when set, and the lot (10) or serial number (21).
+
+        This is what labels encode.
+
+        :raise UserError: with the reason, when no GS1 code can be made
+        """
+        self.ensure_one()
+        problem = self._traceability_gs1_problem()
+        if problem:
+            raise UserError(problem)
+        elements = [("01", self._traceability_gtin())]
+        if self.expiration_date:
+            elements.append(("17", self.expiration_date.date()))
+        elements.append((self._traceability_gs1_ai(), self.name))
+        try:
+            # Normalised values: GTIN-14, the date as YYMMDD.
+            return [(ai, gs1.validate(ai, value)) for ai, value in elements]
+        except gs1.GS1Error as error:
+            raise UserError(
+                self.env._(
+                    "No GS1 code for %(lot)s: %(error)s", lot=self.name, error=error
+                )
+            ) from error
+
+    def _traceability_digital_link(self, elements=None):
+        """GS1 Digital Link URI of this lot on its company's resolver (the current
+        company's for lots without company), or False when none can be made."""
+        self.ensure_one()
+        values = dict(elements or self._traceability_gs1_elements())
+        base = self.company_id._traceability_resolver_base()
+        try:
+            return gs1.digital_link(
+                base,
+                values["01"],
+                lot=values.get("10"),
+                serial=values.get("21"),
+                expiry=values.get("17"),
+            )
+        except gs1.GS1Error:
+            return False
+
+    def _auto_init(self):
+        # The column is made and filled before the ORM sees it: the ORM would give
+        # every existing lot the same default value and the unique constraint
+        # would then fail.
+        cr = self.env.cr
+        if sql.table_exists(cr, self._table) and not sql.column_exists(
+            cr, self._table, "trace_code"
+        ):
+            sql.create_column(cr, self._table, "trace_code", "varchar")
+        if sql.column_exists(cr, self._table, "trace_code"):
+            self._traceability_fill_trace_codes()
+        return super()._auto_init()
+
+    def _traceability_fill_trace_codes(self):
+        """Give a code of its own to every lot without one (or sharing one)."""
+        self.env.cr.execute(
+            """
+            SELECT id FROM (
+                SELECT id, trace_code,
+                       row_number() OVER (PARTITION BY trace_code ORDER BY id) AS rank
+                FROM stock_lot
+            ) AS lot
+            WHERE trace_code IS NULL OR rank > 1
+            """
+        )
+        lot_ids = [row[0] for row in self.env.cr.fetchall()]
+        if lot_ids:
+            execute_values(
+                self.env.cr._obj,
+                "UPDATE stock_lot SET trace_code = v.code "
+                "FROM (VALUES %s) AS v(id, code) WHERE stock_lot.id = v.id",
+                [(lot_id, new_trace_code()) for lot_id in lot_ids],
+                page_size=1000,
+            )
+            self.invalidate_model(["trace_code"])
+
+    @api.model
+    def _traceability_find_by_code(self, code):
+        """The lot of a public trace code (one indexed query), or an empty recordset.
+
+        Runs as superuser: callers decide what of the lot they show.
+        """
+        if not code or len(code) > 64:
+            return self.browse()
+        return self.sudo().search([("trace_code", "=", code)], limit=1)
+
+    # ------------------------------------------------------------------
+    # Public trace page (/trace/<code> and the GS1 Digital Link routes)
+    # ------------------------------------------------------------------
+    def init(self):
+        result = super().init()
+        # The GS1 Digital Link routes find lots by name equality. Odoo's own index
+        # on the name is a trigram GIN index (when pg_trgm is installed): it serves
+        # equality only by a bitmap scan with recheck, slow on names that share
+        # most of their trigrams (LOT-0001, LOT-0002...). Without pg_trgm Odoo
+        # makes it a btree, and nothing more is needed.
+        self.env.cr.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = %s",
+            ["stock_lot__name_index"],
+        )
+        row = self.env.cr.fetchone()
+        if not row or "USING btree" not in row[0]:
+            self.env.cr.execute(
+                "CREATE INDEX IF NOT EXISTS stock_lot_traceability_name_idx "
+                "ON stock_lot USING btree (name)"
+            )
+        return result
+
+    def _traceability_public_values(self):
+        """What the public trace page shows of this lot or serial number.
+
+        The page (``/trace/<code>``, ``/01/<gtin>/10/<lot>``,
+        ``/01/<gtin>/21/<serial>``) is open to anyone who has the code: the values
+        are read as superuser, so they must never include prices, partners,
+        internal references, quantities, locations or the trace code.
+
+        :return: a plain dict with ``product_name``, ``lot_name``, ``is_serial``,
+            ``production_date`` (``date`` of the done finished move of the
+            manufacturing order that made the lot, else of the lot's creation),
+            ``expiry_date`` (``date`` or None), ``product_image_url`` (a
+            ``data:`` URI or None) and ``company_name``. Dates are UTC days, as on
+            the GS1 labels.
+
+        Hook: addons extend it with ``super()`` and add ``quality_state`` and
+        ``recall``, each ``{"label": str, "level": "success" | "info" |
+        "warning" | "danger"}`` (``recall`` may add a ``"message"``); the page
+        shows each as a badge when it is set.
+        """
+        from odoo.tools.image import image_data_uri
+
+        self.ensure_one()
+        lot = self.sudo()
+        product = lot.product_id.with_context(display_default_code=False)
+        finished_line = lot.env["stock.move.line"].search(
+            [
+                ("lot_id", "=", lot.id),
+                ("state", "=", "done"),
+                ("move_id.production_id", "!=", False),
+            ],
+            order="date, id",
+            limit=1,
+        )
+        produced = finished_line.move_id.date or lot.create_date
+        image = product.image_512
+        company = lot.company_id or product.company_id or self.env.company
+        return {
+            "product_name": product.display_name,
+            "lot_name": lot.name,
+            "is_serial": product.tracking == "serial",
+            "production_date": produced.date() if produced else None,
+            "expiry_date": lot.expiration_date.date() if lot.expiration_date else None,
+            "product_image_url": image_data_uri(image) if image else None,
+            "company_name": company.name,
+        }

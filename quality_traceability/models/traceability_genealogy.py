@@ -1,0 +1,399 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..tools.trace_graph import (
+    BACKWARD,
+    FACT_KINDS,
+    FORWARD,
+    TRACE_PARTS,
+    TraceResult,
+    compute_levels,
+)
+
+# In stock_move_line_consume_rel a row (consume_line_id=OUT, produce_line_id=IN)
+# says that move line OUT was made from move line IN: a manufacturing order's
+# finished line from its component lines.
+_STEP_COLUMNS = {
+    FORWARD: ("produce_line_id", "consume_line_id"),
+    BACKWARD: ("consume_line_id", "produce_line_id"),
+}
+
+# An unbuild order moves the unbuilt lot into the production location and the
+# recovered components out of it, all in moves with its unbuild_id; Odoo does not
+# link their lines, so the engine links them through the unbuild order.
+_UNBUILD_LOCATIONS = {
+    FORWARD: ("location_dest_id", "location_id"),
+    BACKWARD: ("location_id", "location_dest_id"),
+}
+
+#: Columns of a fact row, after its kind.
+_FACT_COLUMNS = (
+    "lot_id",
+    "other_lot_id",
+    "production_id",
+    "unbuild_id",
+    "picking_id",
+    "partner_id",
+    "commercial_partner_id",
+    "order_id",
+    "location_id",
+    "package_id",
+    "date",
+    "quantity",
+    "reserved_quantity",
+)
+
+#: Facts about documents exchanged with partners.
+_PARTNER_KINDS = ("receipt", "vendor_return", "delivery", "return")
+
+_CLOSURE = """
+closure(lot_id) AS (
+    SELECT root.id
+      FROM stock_lot root
+     WHERE root.id = ANY(%(roots)s)
+       AND (root.company_id IS NULL OR root.company_id = ANY(%(companies)s))
+    UNION
+    SELECT nxt.lot_id
+      FROM closure
+      JOIN stock_move_line cur
+        ON cur.lot_id = closure.lot_id AND cur.state = 'done'
+      JOIN (
+          SELECT rel.%(cur_column)s AS cur_id, rel.%(next_column)s AS next_id
+            FROM stock_move_line_consume_rel rel
+          UNION ALL
+          SELECT cur_id, next_id FROM unbuild_steps
+      ) step ON step.cur_id = cur.id
+      JOIN stock_move_line nxt ON nxt.id = step.next_id
+     WHERE nxt.state = 'done'
+       AND nxt.lot_id IS NOT NULL
+       AND cur.company_id = ANY(%(companies)s)
+       AND nxt.company_id = ANY(%(companies)s)
+)"""
+
+# Unbuild orders are few: their line pairs are listed once, before the walk.
+_UNBUILD_STEPS = """
+unbuild_steps(cur_id, next_id) AS MATERIALIZED (
+    SELECT cur_line.id, next_line.id
+      FROM stock_move cur_move
+      JOIN stock_location cur_via
+        ON cur_via.id = cur_move.%(cur_location)s AND cur_via.usage = 'production'
+      JOIN stock_move next_move
+        ON next_move.unbuild_id = cur_move.unbuild_id
+       AND next_move.%(next_location)s = cur_move.%(cur_location)s
+      JOIN stock_move_line cur_line ON cur_line.move_id = cur_move.id
+      JOIN stock_move_line next_line ON next_line.move_id = next_move.id
+     WHERE cur_move.unbuild_id IS NOT NULL
+       AND cur_move.state = 'done' AND next_move.state = 'done'
+)"""
+
+# Every move line of the lots of the closure, with the kind of fact it is.
+_LINES = """
+lines AS MATERIALIZED (
+    SELECT ml.id, ml.lot_id, ml.state, ml.date, ml.picking_id, ml.result_package_id,
+           ml.quantity_product_uom AS quantity,
+           src.usage AS src_usage, dst.usage AS dst_usage,
+           COALESCE(m.production_id, m.raw_material_production_id) AS production_id,
+           m.unbuild_id,
+           COALESCE(picking.partner_id, m.partner_id) AS partner_id,
+           COALESCE(
+               picking.sale_id,
+               (SELECT sol.order_id FROM sale_order_line sol
+                 WHERE sol.id = m.sale_line_id),
+               (SELECT pol.order_id FROM purchase_order_line pol
+                 WHERE pol.id = m.purchase_line_id)
+           ) AS order_id,
+           CASE WHEN ml.state = 'done' THEN ml.location_dest_id
+                ELSE ml.location_id END AS location_id,
+           CASE
+               WHEN ml.state != 'done' AND m.raw_material_production_id IS NOT NULL
+                   THEN CASE WHEN (SELECT wip_mo.state FROM mrp_production wip_mo
+                                    WHERE wip_mo.id = m.raw_material_production_id)
+                                  NOT IN ('done', 'cancel')
+                             THEN 'wip' END
+               WHEN ml.state != 'done'
+                   THEN CASE WHEN ml.picking_id IS NOT NULL AND ml.quantity > 0
+                             THEN 'reserved' END
+               WHEN m.raw_material_production_id IS NOT NULL
+                    OR dst.usage = 'production' AND m.unbuild_id IS NOT NULL
+                   THEN 'consumed'
+               WHEN m.scrapped THEN 'scrap'
+               WHEN m.production_id IS NOT NULL OR m.unbuild_id IS NOT NULL
+                   THEN 'made'
+               ELSE %(partner_kind)s
+           END AS kind
+      FROM closure
+      JOIN stock_move_line ml ON ml.lot_id = closure.lot_id
+      JOIN stock_move m ON m.id = ml.move_id
+      JOIN stock_location src ON src.id = ml.location_id
+      JOIN stock_location dst ON dst.id = ml.location_dest_id
+      LEFT JOIN stock_picking picking ON picking.id = ml.picking_id
+     WHERE ml.state != 'cancel' AND ml.company_id = ANY(%(companies)s)
+)"""
+
+# The kind of a done line that crosses the company's border (NULL otherwise).
+_PARTNER_KIND = """CASE
+    WHEN src.usage = 'supplier' AND dst.usage NOT IN ('supplier', 'customer')
+        THEN 'receipt'
+    WHEN dst.usage = 'supplier' AND src.usage NOT IN ('supplier', 'customer')
+        THEN 'vendor_return'
+    WHEN src.usage = 'customer' AND dst.usage NOT IN ('supplier', 'customer')
+        THEN 'return'
+    WHEN dst.usage = 'customer' AND src.usage NOT IN ('supplier', 'customer')
+        THEN 'delivery'
+END"""
+
+# When only receipts, deliveries and returns are asked: the done lines that cross
+# the company's border, without reading their moves.
+_PARTNER_LINES = """
+lines AS MATERIALIZED (
+    SELECT ml.id, ml.lot_id, ml.state, ml.date, ml.picking_id, ml.result_package_id,
+           ml.quantity_product_uom AS quantity,
+           src.usage AS src_usage, dst.usage AS dst_usage,
+           NULL::int AS production_id, NULL::int AS unbuild_id,
+           picking.partner_id,
+           COALESCE(
+               picking.sale_id,
+               (SELECT pol.order_id
+                  FROM stock_move m
+                  JOIN purchase_order_line pol ON pol.id = m.purchase_line_id
+                 WHERE m.id = ml.move_id)
+           ) AS order_id,
+           ml.location_dest_id AS location_id,
+           %(partner_kind)s AS kind
+      FROM closure
+      JOIN stock_move_line ml ON ml.lot_id = closure.lot_id
+      JOIN stock_location src ON src.id = ml.location_id
+      JOIN stock_location dst ON dst.id = ml.location_dest_id
+      LEFT JOIN stock_picking picking ON picking.id = ml.picking_id
+     WHERE ml.state = 'done' AND ml.company_id = ANY(%(companies)s)
+       AND (src.usage IN ('supplier', 'customer')
+            OR dst.usage IN ('supplier', 'customer'))
+)"""
+
+# The links between lots of the closure: manufacturing orders and unbuild orders.
+_LINKS = """
+links AS (
+    SELECT DISTINCT i.id AS in_id, i.lot_id AS src, o.lot_id AS dst, i.quantity,
+           o.date, i.production_id, NULL::int AS unbuild_id
+      FROM lines i
+      JOIN stock_move_line_consume_rel rel ON rel.produce_line_id = i.id
+      JOIN lines o ON o.id = rel.consume_line_id
+     WHERE i.state = 'done' AND o.state = 'done'
+    UNION
+    SELECT DISTINCT i.id, i.lot_id, o.lot_id, i.quantity, o.date, NULL::int,
+           i.unbuild_id
+      FROM lines i
+      JOIN unbuild_steps step ON step.cur_id = i.id OR step.next_id = i.id
+      JOIN lines o ON o.id = CASE WHEN step.cur_id = i.id THEN step.next_id
+                                  ELSE step.cur_id END
+     WHERE i.dst_usage = 'production'
+)"""
+
+_SELECT_LOTS = """
+SELECT 'lot', lot.id, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int,
+       NULL::int, NULL::int, NULL::int, NULL::int, NULL::timestamp, NULL::numeric,
+       NULL::numeric, lot.name::text, lot.product_id, lot.company_id
+  FROM closure JOIN stock_lot lot ON lot.id = closure.lot_id"""
+
+_SELECT_EDGES = """
+SELECT 'edge', src, dst, production_id, unbuild_id, NULL, NULL, NULL, NULL, NULL,
+       NULL, MAX(date), SUM(quantity), NULL, NULL, NULL, NULL
+  FROM links
+ GROUP BY src, dst, production_id, unbuild_id"""
+
+_SELECT_LINE_FACTS = """
+SELECT mv.kind, mv.lot_id, NULL, mv.production_id, mv.unbuild_id, mv.picking_id,
+       mv.partner_id, partner.commercial_partner_id, mv.order_id, mv.location_id,
+       mv.result_package_id, mv.date, mv.quantity, NULL, NULL, NULL, NULL
+  FROM lines mv
+  LEFT JOIN res_partner partner ON partner.id = mv.partner_id
+ WHERE mv.kind = ANY(%(kinds)s)"""
+
+_SELECT_STOCK = """
+SELECT 'stock', quant.lot_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+       quant.location_id, quant.package_id, NULL, quant.quantity,
+       quant.reserved_quantity, NULL, NULL, NULL
+  FROM closure
+  JOIN stock_quant quant ON quant.lot_id = closure.lot_id
+  JOIN stock_location loc ON loc.id = quant.location_id
+ WHERE loc.usage = 'internal'
+   AND quant.company_id = ANY(%(companies)s)
+   AND (quant.quantity != 0 OR quant.reserved_quantity != 0)"""
+
+
+class TraceabilityGenealogy(models.AbstractModel):
+    """The genealogy engine: upstream and downstream trace of lots and serials.
+
+    Works on Odoo's own records (move lines, their manufacturing links, quants);
+    one recursive SQL statement per trace. Every trace in the product (the trace
+    screens, recalls, labels, the portal) goes through :meth:`trace`.
+    """
+
+    _name = "traceability.genealogy"
+    _description = "Traceability Genealogy Engine"
+
+    @api.model
+    def trace(self, lots, direction=FORWARD, parts=None):
+        """Trace ``lots`` (``stock.lot`` records or ids) in ``direction``.
+
+        Forward: every lot made from them at any level, and where each is now
+        (stock per location, reserved, in open manufacturing orders, delivered per
+        customer, returned). Backward: every lot they were made from, down to the
+        receipts from vendors. Only the allowed companies' records are followed.
+
+        :param parts: what to return besides the lots: ``"edges"`` (the links
+            between lots, which also give each lot its level) and kinds of
+            :data:`FACT_KINDS`; default everything. A caller that only needs the
+            customer deliveries asks for ``("delivery",)``.
+        :rtype: TraceResult
+        """
+        if direction not in _STEP_COLUMNS:
+            raise UserError(self.env._("Unknown trace direction %s.", direction))
+        parts = set(TRACE_PARTS if parts is None else parts)
+        unknown = parts - set(TRACE_PARTS)
+        if unknown:
+            raise UserError(self.env._("Unknown trace parts: %s.", ", ".join(unknown)))
+        root_ids = tuple(sorted(set(lots.ids if hasattr(lots, "ids") else lots)))
+        result = TraceResult(direction=direction, root_ids=root_ids)
+        if not root_ids:
+            return result
+        self.env.flush_all()
+        self.env.cr.execute(self._trace_query(root_ids, direction, parts))
+        lots_found, edges, facts = result.lots, result.edges, result.facts
+        for row in self.env.cr.fetchall():
+            kind = row[0]
+            if kind == "lot":
+                lots_found[row[1]] = {
+                    "name": row[14],
+                    "product_id": row[15],
+                    "company_id": row[16],
+                    "level": 0,
+                }
+            elif kind == "edge":
+                edges.append(
+                    {
+                        "src": row[1],
+                        "dst": row[2],
+                        "production_id": row[3],
+                        "unbuild_id": row[4],
+                        "date": row[11],
+                        "quantity": row[12],
+                    }
+                )
+            else:
+                facts[kind].append(dict(zip(_FACT_COLUMNS, row[1:14], strict=True)))
+        if edges:
+            levels = compute_levels(root_ids, edges, direction)
+            for lot_id, lot in lots_found.items():
+                lot["level"] = levels.get(lot_id, 0)
+        return result
+
+    @api.model
+    def _trace_query(self, root_ids, direction, parts):
+        """One statement: the closure of the lots (``UNION``: a lot is visited
+        once, so diamonds and cycles end), then the asked parts about its lots."""
+        line_kinds = [kind for kind in FACT_KINDS if kind in parts and kind != "stock"]
+        partner_only = "edges" not in parts and set(line_kinds) <= set(_PARTNER_KINDS)
+        ctes = [_UNBUILD_STEPS, _CLOSURE]
+        selects = [_SELECT_LOTS]
+        if line_kinds or "edges" in parts:
+            ctes.append(_PARTNER_LINES if partner_only else _LINES)
+        if "edges" in parts:
+            ctes.append(_LINKS)
+            selects.append(_SELECT_EDGES)
+        if line_kinds:
+            selects.append(_SELECT_LINE_FACTS)
+        if "stock" in parts:
+            selects.append(_SELECT_STOCK)
+        cur_column, next_column = _STEP_COLUMNS[direction]
+        cur_location, next_location = _UNBUILD_LOCATIONS[direction]
+        query = "WITH RECURSIVE" + ",".join(ctes) + "\n" + "\nUNION ALL".join(selects)
+        return SQL(
+            query,
+            roots=list(root_ids),
+            companies=list(self.env.companies.ids),
+            kinds=line_kinds,
+            cur_column=SQL.identifier(cur_column),
+            next_column=SQL.identifier(next_column),
+            cur_location=SQL.identifier(cur_location),
+            next_location=SQL.identifier(next_location),
+            partner_kind=SQL(_PARTNER_KIND),
+        )
+
+    # ------------------------------------------------------------------
+    # Start points
+    # ------------------------------------------------------------------
+    @api.model
+    def _start_lots(self, records):
+        """The lots a trace of ``records`` starts from.
+
+        Lots themselves; the finished lots of manufacturing orders (their consumed
+        lots while nothing is finished); the lots moved by transfers; the lots
+        delivered on sales orders and received on purchase orders; the lots a
+        partner received (customer) or delivered (vendor).
+        """
+        model = records._name
+        if model == "stock.lot":
+            return records
+        if model == "mrp.production":
+            finished = records.lot_producing_id | (
+                records.move_finished_ids.move_line_ids.lot_id
+            )
+            return finished or records.move_raw_ids.move_line_ids.lot_id
+        if model == "stock.picking":
+            return records.move_line_ids.lot_id
+        if model in ("sale.order", "purchase.order"):
+            lines = records.picking_ids.move_line_ids
+            return lines.filtered(lambda line: line.state == "done").lot_id
+        if model == "res.partner":
+            lines = self.env["stock.move.line"].search(
+                [
+                    ("state", "=", "done"),
+                    ("lot_id", "!=", False),
+                    (
+                        "picking_id.partner_id",
+                        "child_of",
+                        records.commercial_partner_id.ids,
+                    ),
+                    "|",
+                    ("location_id.usage", "=", "supplier"),
+                    ("location_dest_id.usage", "=", "customer"),
+                ]
+            )
+            return lines.lot_id
+        raise UserError(self.env._("Records of %s cannot be traced.", model))
+
+    @api.model
+    def _default_direction(self, records):
+        """Forward from what comes in (vendor lots, receipts, purchase orders, raw
+        lots); backward from what goes out (sales, deliveries, finished goods)."""
+        model = records._name
+        if model in ("sale.order", "mrp.production"):
+            return BACKWARD
+        if model == "stock.picking":
+            outgoing = all(
+                code == "outgoing" for code in records.mapped("picking_type_code")
+            )
+            return BACKWARD if outgoing else FORWARD
+        if model == "res.partner":
+            return BACKWARD if any(records.mapped("customer_rank")) else FORWARD
+        return FORWARD
+
+    @api.model
+    def _vendor_lots(self, vendor_lot, vendor=None):
+        """Lots received from vendors under the vendor's lot number ``vendor_lot``
+        (the lot name, or its internal reference when it differs)."""
+        domain = [
+            ("state", "=", "done"),
+            ("location_id.usage", "=", "supplier"),
+            "|",
+            ("lot_id.name", "=", vendor_lot),
+            ("lot_id.ref", "=", vendor_lot),
+        ]
+        if vendor:
+            domain.append(
+                ("picking_id.partner_id", "child_of", vendor.commercial_partner_id.ids)
+            )
+        return self.env["stock.move.line"].search(domain).lot_id

@@ -1,0 +1,233 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import datetime
+
+from odoo.exceptions import AccessError
+from odoo.tests import HttpCase, JsonRpcException, tagged
+
+from .common import TraceabilityCommon
+
+RAW_GTIN13 = "6901234560053"
+SERIAL_GTIN13 = "6901234560077"
+NOT_FOUND = "o_traceability_not_found"
+
+
+@tagged("post_install", "-at_install")
+class TestPublicLookup(TraceabilityCommon, HttpCase):
+    """The public trace page, by trace code and by GS1 Digital Link, without
+    login: what it shows, what it never shows, and the same 404 for anything
+    unknown or malformed."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.raw.write({"default_code": "INT-RAW-4471", "list_price": 98765.43})
+        cls.finished.write(
+            {
+                "barcode": SERIAL_GTIN13,
+                "default_code": "INT-FIN-5582",
+                "list_price": 87654.32,
+            }
+        )
+        cls.builder._receive(
+            cls.vendor,
+            cls.raw,
+            [("L-1", 4321), ("A/1", 10)],
+            date=datetime(2024, 2, 1, 12),
+        )
+        cls.raw_lot = cls.lot(cls.raw, "L-1")
+        cls.raw_lot.write(
+            {"ref": "LOTREF-9931", "expiration_date": datetime(2027, 1, 31, 12)}
+        )
+        cls.slash_lot = cls.lot(cls.raw, "A/1")
+        shell = cls.builder._produce(
+            cls.semi, 2, "S-1", {cls.raw: [(cls.raw_lot, 4)]}
+        ).lot_producing_id
+        cls.serial = cls.builder._produce(
+            cls.finished,
+            1,
+            "SN-1",
+            {cls.semi: [(shell, 1)]},
+            date=datetime(2024, 3, 5, 12),
+        ).lot_producing_id
+        cls.builder._deliver(
+            cls.customer_a,
+            [(cls.finished, [(cls.serial, 1)]), (cls.raw, [(cls.raw_lot, 11)])],
+        )
+
+    def assert_page(self, url, *texts):
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200, url)
+        self.assertNotIn(NOT_FOUND, response.text)
+        for text in texts:
+            self.assertIn(text, response.text, url)
+        self.assert_nothing_private(response.text)
+        return response
+
+    def assert_not_found(self, url):
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 404, url)
+        self.assertIn(NOT_FOUND, response.text, url)
+        self.assertIn("Product not found", response.text)
+        self.assertNotIn("Traceback", response.text)
+        self.assertNotIn("Test Resin", response.text)
+        return response
+
+    def assert_nothing_private(self, html):
+        for private in (
+            # partners
+            "Test Customer A",
+            "Test Vendor",
+            # prices
+            "98765",
+            "98,765",
+            "87654",
+            "87,654",
+            # internal references
+            "INT-RAW-4471",
+            "INT-FIN-5582",
+            "LOTREF-9931",
+            # quantities and locations
+            "4321",
+            "4,321",
+            "WH/Stock",
+            "Partners/Customers",
+        ):
+            self.assertNotIn(private, html)
+
+    # ------------------------------------------------------------------
+    # By trace code
+    # ------------------------------------------------------------------
+    def test_trace_code_serial(self):
+        response = self.assert_page(
+            f"/trace/{self.serial.trace_code}",
+            "Test Bottle",
+            "SN-1",
+            "Serial Number",
+            # production date: the done finished move of its manufacturing order
+            "03/05/2024",
+        )
+        self.assertEqual(response.headers.get("Referrer-Policy"), "no-referrer")
+        self.assertNotIn("Expiry Date", response.text)
+
+    def test_trace_code_lot_with_expiry(self):
+        response = self.assert_page(
+            f"/trace/{self.raw_lot.trace_code}",
+            "Test Resin",
+            "L-1",
+            "Lot Number",
+            "Expiry Date",
+            "01/31/2027",
+        )
+        # Received, not made here: produced on the lot's creation.
+        self.assertIn(
+            self.raw_lot.create_date.date().strftime("%m/%d/%Y"), response.text
+        )
+
+    def test_product_image_shown_when_set(self):
+        self.assert_page(f"/trace/{self.serial.trace_code}")
+        response = self.url_open(f"/trace/{self.serial.trace_code}")
+        self.assertNotIn("o_traceability_image", response.text)
+        # A 1x1 PNG
+        self.finished.image_1920 = (
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwAD"
+            "hgGAWjR9awAAAABJRU5ErkJggg=="
+        )
+        response = self.assert_page(
+            f"/trace/{self.serial.trace_code}", "o_traceability_image"
+        )
+        self.assertIn('src="data:image/png;base64,', response.text)
+
+    def test_status_badges_from_values(self):
+        values = self.serial._traceability_public_values()
+        self.assertEqual(
+            set(values),
+            {
+                "product_name",
+                "lot_name",
+                "is_serial",
+                "production_date",
+                "expiry_date",
+                "product_image_url",
+                "company_name",
+            },
+        )
+        self.assertTrue(values["is_serial"])
+        self.assertEqual(values["product_name"], "Test Bottle")
+        self.assertEqual(str(values["production_date"]), "2024-03-05")
+        self.assertIsNone(values["expiry_date"])
+        self.assertIsNone(values["product_image_url"])
+        response = self.url_open(f"/trace/{self.serial.trace_code}")
+        self.assertNotIn("o_traceability_quality_state", response.text)
+        self.assertNotIn("o_traceability_recall", response.text)
+
+    # ------------------------------------------------------------------
+    # By GS1 Digital Link
+    # ------------------------------------------------------------------
+    def test_digital_link_lot_gtin13_and_gtin14(self):
+        for gtin in (RAW_GTIN13, "0" + RAW_GTIN13):
+            response = self.assert_page(
+                f"/01/{gtin}/10/L-1", "Test Resin", "L-1", "Lot Number"
+            )
+            self.assertNotIn(self.raw_lot.trace_code, response.text)
+        # The query string is validated, then ignored.
+        self.assert_page(f"/01/0{RAW_GTIN13}/10/L-1?17=270131", "L-1")
+
+    def test_digital_link_serial(self):
+        for gtin in (SERIAL_GTIN13, "0" + SERIAL_GTIN13):
+            response = self.assert_page(
+                f"/01/{gtin}/21/SN-1", "Test Bottle", "SN-1", "Serial Number"
+            )
+            self.assertNotIn(self.serial.trace_code, response.text)
+        # Lot and serial number: the serial number is the key.
+        self.assert_page(f"/01/{SERIAL_GTIN13}/10/X1/21/SN-1", "SN-1")
+
+    def test_digital_link_percent_encoded_lot(self):
+        self.assert_page(f"/01/0{RAW_GTIN13}/10/A%2F1", "Test Resin", "A/1")
+
+    def test_digital_link_tracking_must_match(self):
+        self.assert_not_found(f"/01/{RAW_GTIN13}/21/L-1")
+        self.assert_not_found(f"/01/{SERIAL_GTIN13}/10/SN-1")
+        # A lot of another product
+        self.assert_not_found(f"/01/{SERIAL_GTIN13}/21/L-1")
+
+    def test_digital_link_malformed(self):
+        self.assert_not_found(f"/01/{RAW_GTIN13[:-1]}4/10/L-1")  # check digit
+        self.assert_not_found("/01/12345/10/L-1")  # length
+        self.assert_not_found(f"/01/{RAW_GTIN13}/10/{'L' * 21}")  # GS1 lot length
+        self.assert_not_found(f"/01/{RAW_GTIN13}/10/L-1%00")  # character set
+        self.assert_not_found(f"/01/{RAW_GTIN13}/10/L-1?17=271399")  # bad date
+        self.assert_not_found(f"/01/{RAW_GTIN13}/10/A/1")  # "/" not encoded
+
+    # ------------------------------------------------------------------
+    # Unknown codes
+    # ------------------------------------------------------------------
+    def test_unknown_and_malformed_codes_are_one_404(self):
+        unknown = self.assert_not_found("/trace/AAAAAAAAAAAAAAAA")
+        malformed = self.assert_not_found("/trace/%00%27%22%3Cscript%3E")
+        very_long = self.assert_not_found("/trace/" + "A" * 5000)
+        self.assertEqual(unknown.text, malformed.text)
+        self.assertEqual(unknown.text, very_long.text)
+        self.assertEqual(
+            unknown.text, self.assert_not_found(f"/01/{RAW_GTIN13}/10/NOPE").text
+        )
+
+    def test_public_cannot_read_lots(self):
+        # Not logged in: the ORM is out of reach.
+        with self.assertRaises(JsonRpcException):
+            self.make_jsonrpc_request(
+                "/web/dataset/call_kw/stock.lot/search_read",
+                {
+                    "model": "stock.lot",
+                    "method": "search_read",
+                    "args": [[]],
+                    "kwargs": {"fields": ["name", "trace_code"]},
+                },
+            )
+        public = self.env.ref("base.public_user")
+        with self.assertRaises(AccessError):
+            self.env["stock.lot"].with_user(public).search_read([], ["trace_code"])
+
+    def test_public_page_tour(self):
+        self.start_tour(
+            f"/trace/{self.serial.trace_code}", "quality_traceability_public_page_tour"
+        )

@@ -1,0 +1,225 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
+import csv
+import io
+
+import openpyxl
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common import TraceabilityCommon
+
+
+class TestTraceScreen(TraceabilityCommon):
+    """The Trace smart buttons, the indented list, exports and the diagram."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.builder._receive(cls.vendor, cls.raw, [("V-1", 10)])
+        cls.v1 = cls.lot(cls.raw, "V-1")
+        cls.builder._produce(cls.semi, 2, "S-<b>1</b>", {cls.raw: [(cls.v1, 4)]})
+        cls.s1 = cls.lot(cls.semi, "S-<b>1</b>")
+        cls.builder._produce(cls.finished, 1, "=SN-1", {cls.semi: [(cls.s1, 1)]})
+        cls.sn1 = cls.lot(cls.finished, "=SN-1")
+        cls.order = cls.builder._deliver(
+            cls.customer_a, [(cls.finished, [(cls.sn1, 1)])]
+        )
+        cls.user = new_test_user(
+            cls.env,
+            "trace_screen_user",
+            groups="quality_traceability.group_traceability_user",
+        )
+
+    def _open(self, records, user=None):
+        trace_model = self.env["traceability.trace"]
+        if user:
+            trace_model = trace_model.with_user(user)
+            records = records.with_user(user)
+        action = trace_model._action_open(records)
+        self.assertEqual(action["res_model"], "traceability.trace")
+        return trace_model.browse(action["res_id"])
+
+    def test_forward_list_from_vendor_lot(self):
+        trace = self._open(self.v1, user=self.user)
+        self.assertEqual(trace.direction, "forward")
+        lots = trace.line_ids.filtered(lambda line: line.kind == "lot")
+        self.assertEqual(
+            [(line.level, line.lot_id) for line in lots],
+            [(0, self.v1), (1, self.s1), (2, self.sn1)],
+        )
+        # Indented labels, then the facts under each lot.
+        self.assertTrue(lots[2].label.startswith("\u2003\u2003"))
+        delivery = trace.line_ids.filtered(lambda line: line.kind == "delivery")
+        self.assertEqual(delivery.lot_id, self.sn1)
+        self.assertEqual(delivery.partner_id, self.customer_a)
+        self.assertEqual(delivery.document, self.order.picking_ids)
+        self.assertEqual(delivery.order, self.order)
+        self.assertEqual(delivery.quantity, -1)
+        stock = trace.line_ids.filtered(
+            lambda line: line.kind == "stock" and line.lot_id == self.v1
+        )
+        self.assertEqual(stock.quantity, 6)
+        self.assertEqual(
+            (trace.lot_count, trace.customer_count, trace.delivery_count), (3, 1, 1)
+        )
+        # Every line sits under its lot.
+        sequences = trace.line_ids.mapped("sequence")
+        self.assertEqual(sequences, sorted(sequences))
+        opened = delivery.action_open_document()
+        self.assertEqual(
+            (opened["res_model"], opened["res_id"]),
+            ("stock.picking", delivery.document.id),
+        )
+
+    def test_switch_direction(self):
+        trace = self._open(self.order)
+        self.assertEqual(trace.direction, "backward")
+        self.assertEqual(
+            trace.line_ids.filtered(lambda line: line.kind == "lot").lot_id,
+            self.sn1 | self.s1 | self.v1,
+        )
+        receipt = trace.line_ids.filtered(lambda line: line.kind == "receipt")
+        self.assertEqual(receipt.partner_id, self.vendor)
+        self.assertEqual(trace.vendor_count, 1)
+        trace.action_switch_direction()
+        self.assertEqual(trace.direction, "forward")
+        self.assertEqual(
+            trace.line_ids.filtered(lambda line: line.kind == "lot").lot_id, self.sn1
+        )
+
+    def test_smart_button_server_action(self):
+        action = self.env.ref("quality_traceability.traceability_trace_open_action")
+        for records in (self.order, self.sn1, self.customer_a, self.order.picking_ids):
+            result = action.with_context(
+                active_model=records._name, active_id=records.id, active_ids=records.ids
+            ).run()
+            trace = self.env["traceability.trace"].browse(result["res_id"])
+            self.assertIn(self.sn1, trace.line_ids.lot_id, records._name)
+        production = self.env["mrp.production"].search(
+            [("lot_producing_id", "=", self.s1.id)]
+        )
+        result = action.with_context(
+            active_model="mrp.production",
+            active_id=production.id,
+            active_ids=production.ids,
+        ).run()
+        trace = self.env["traceability.trace"].browse(result["res_id"])
+        self.assertEqual(trace.direction, "backward")
+        self.assertIn(self.v1, trace.line_ids.lot_id)
+        with self.assertRaises(UserError):
+            action.with_context(active_model="res.users", active_id=self.env.uid).run()
+        for view in (
+            "stock.view_production_lot_form",
+            "mrp.mrp_production_form_view",
+            "stock.view_picking_form",
+            "sale.view_order_form",
+            "purchase.purchase_order_form",
+            "base.view_partner_form",
+        ):
+            model = self.env.ref(view).model
+            arch = self.env[model].get_view(self.env.ref(view).id, "form")["arch"]
+            self.assertIn(f"{action.id}", arch, view)
+
+    def test_exports(self):
+        trace = self._open(self.v1)
+        result = trace.action_export_csv()
+        attachment = self.env["ir.attachment"].browse(
+            int(result["url"].split("/")[3].split("?")[0])
+        )
+        rows = list(
+            csv.reader(io.StringIO(base64.b64decode(attachment.datas).decode()))
+        )
+        self.assertEqual(rows[0][:4], ["Level", "Kind", "Product", "Lot/Serial"])
+        self.assertEqual(len(rows), len(trace.line_ids) + 1)
+        lot_cells = [row[3] for row in rows[1:]]
+        self.assertIn("S-<b>1</b>", lot_cells)
+        # A cell that a spreadsheet would read as a formula is quoted.
+        self.assertIn("'=SN-1", lot_cells)
+        self.assertNotIn("=SN-1", lot_cells)
+        result = trace.action_export_xlsx()
+        attachment = self.env["ir.attachment"].browse(
+            int(result["url"].split("/")[3].split("?")[0])
+        )
+        workbook = openpyxl.load_workbook(
+            io.BytesIO(base64.b64decode(attachment.datas))
+        )
+        sheet = workbook.active
+        self.assertEqual(sheet.cell(1, 4).value, "Lot/Serial")
+        values = [sheet.cell(row, 4).value for row in range(2, sheet.max_row + 1)]
+        self.assertIn("=SN-1", values)
+        self.assertEqual(sheet.max_row, len(trace.line_ids) + 1)
+
+    def test_diagram_escapes_names(self):
+        trace = self._open(self.v1)
+        diagram = str(trace.diagram)
+        self.assertIn(f'data-lot-id="{self.s1.id}"', diagram)
+        self.assertIn("S-&lt;b&gt;1&lt;/b&gt;", diagram)
+        self.assertNotIn("S-<b>1</b>", diagram)
+        self.assertIn("← V-1", diagram)
+
+    def test_access(self):
+        employee = new_test_user(self.env, "trace_no_group", groups="base.group_user")
+        with self.assertRaises(AccessError):
+            self._open(self.v1, user=employee)
+        with self.assertRaises(UserError):
+            self.env["traceability.trace"]._action_open(self.env["stock.lot"])
+
+
+class TestTraceCompanies(TraceabilityCommon):
+    """A trace follows only the allowed companies' records."""
+
+    def test_two_companies(self):
+        company_a = self.env.company
+        company_b = self.env["res.company"].create({"name": "Traceability Company B"})
+        self.env.user.company_ids |= company_b
+        builder_b = self.builder.with_company(company_b).with_context(
+            allowed_company_ids=[company_b.id, company_a.id]
+        )
+        builder_b._receive(self.vendor, self.raw, [("B-1", 4)])
+        lot_b = self.env["stock.lot"].search([("name", "=", "B-1")])
+        # The bill of materials is shared by both companies.
+        self.env["mrp.bom"].search(
+            [("product_tmpl_id", "=", self.semi.product_tmpl_id.id)]
+        ).company_id = False
+        builder_b._produce(self.semi, 2, "B-S1", {self.raw: [(lot_b, 4)]})
+        genealogy = self.env["traceability.genealogy"]
+        both = genealogy.with_context(allowed_company_ids=[company_a.id, company_b.id])
+        result = both.trace(lot_b)
+        self.assertEqual(len(result.lots), 2)
+        self.assertEqual(len(result.facts["consumed"]), 1)
+        # Company A sees none of company B's moves: no link, no fact.
+        only_a = genealogy.with_context(allowed_company_ids=[company_a.id])
+        result = only_a.trace(lot_b)
+        self.assertEqual(set(result.lots), set(lot_b.ids))
+        self.assertFalse(result.edges)
+        self.assertFalse(any(result.facts.values()))
+        # A lot of company B is not traced for company A at all.
+        lot_b.company_id = company_b
+        self.assertFalse(only_a.trace(lot_b).lots)
+        self.assertEqual(len(both.trace(lot_b).lots), 2)
+        # A user of company A alone cannot open company B's lot.
+        user_a = new_test_user(
+            self.env,
+            "trace_company_a",
+            groups="quality_traceability.group_traceability_user",
+            company_id=company_a.id,
+            company_ids=[(6, 0, company_a.ids)],
+        )
+        with self.assertRaises(AccessError):
+            self.env["traceability.trace"].with_user(user_a)._action_open(
+                lot_b.with_user(user_a)
+            )
+
+
+@tagged("post_install", "-at_install")
+class TestTraceTour(HttpCase):
+    def test_trace_tour(self):
+        if not self.env.ref("quality_traceability.product_thermos_cup", False):
+            self.skipTest("installed without demo data")
+        self.start_tour(
+            "/odoo/action-stock.action_production_lot_form",
+            "quality_traceability_trace_tour",
+            login="admin",
+        )

@@ -1,0 +1,148 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The result of a genealogy trace and the graph walks done on it.
+
+Plain Python: the engine (``traceability.genealogy``) fills a :class:`TraceResult`
+from one SQL statement; levels and the indented tree are computed here.
+"""
+
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+
+FORWARD = "forward"
+BACKWARD = "backward"
+
+#: Kinds of facts the engine returns about the lots of a trace, besides the lots
+#: themselves and the edges between them.
+FACT_KINDS = (
+    "made",  # the lot was produced: production, date, quantity
+    "consumed",  # consumed by a done manufacturing order
+    "receipt",  # received from a vendor: picking, partner, purchase order
+    "vendor_return",  # sent back to a vendor
+    "delivery",  # delivered to a customer: picking, partner, sale order, date
+    "return",  # returned by a customer
+    "stock",  # on hand in an internal location (quant)
+    "reserved",  # reserved in an open transfer
+    "wip",  # reserved for an open manufacturing order
+    "scrap",  # scrapped
+)
+
+#: What a trace can return besides its lots.
+TRACE_PARTS = ("edges",) + FACT_KINDS
+
+
+@dataclass
+class TraceResult:
+    """What a trace found.
+
+    ``lots`` maps lot id to a dict with ``name``, ``product_id``, ``company_id`` and
+    ``level`` (distance from the nearest root, in the trace's direction).
+    ``edges`` are dicts with ``src`` (the consumed lot), ``dst`` (the produced lot),
+    ``production_id`` or ``unbuild_id``, ``date`` and ``quantity`` (of ``src``).
+    ``facts`` maps each kind of :data:`FACT_KINDS` to a list of dicts with
+    ``lot_id`` and, depending on the kind, ``picking_id``, ``partner_id``,
+    ``commercial_partner_id``, ``order_id``, ``production_id``, ``location_id``,
+    ``package_id``, ``date``, ``quantity``, ``reserved_quantity``.
+    """
+
+    direction: str
+    root_ids: tuple
+    lots: dict = field(default_factory=dict)
+    edges: list = field(default_factory=list)
+    facts: dict = field(default_factory=lambda: {kind: [] for kind in FACT_KINDS})
+
+    @property
+    def lot_ids(self):
+        return set(self.lots)
+
+    @property
+    def deliveries(self):
+        return self.facts["delivery"]
+
+    @property
+    def delivery_picking_ids(self):
+        return {fact["picking_id"] for fact in self.deliveries if fact["picking_id"]}
+
+    @property
+    def customer_ids(self):
+        return {
+            fact["commercial_partner_id"]
+            for fact in self.deliveries
+            if fact["commercial_partner_id"]
+        }
+
+    @property
+    def receipt_picking_ids(self):
+        return {
+            fact["picking_id"] for fact in self.facts["receipt"] if fact["picking_id"]
+        }
+
+    @property
+    def vendor_ids(self):
+        return {
+            fact["commercial_partner_id"]
+            for fact in self.facts["receipt"]
+            if fact["commercial_partner_id"]
+        }
+
+    def children(self):
+        """Lot id -> the lot ids one step further in the trace's direction."""
+        return adjacency(self.edges, self.direction)
+
+    def facts_by_lot(self):
+        """Lot id -> list of ``(kind, fact)`` in the order of :data:`FACT_KINDS`."""
+        result = defaultdict(list)
+        for kind in FACT_KINDS:
+            for fact in self.facts[kind]:
+                result[fact["lot_id"]].append((kind, fact))
+        return result
+
+
+def adjacency(edges, direction):
+    """Lot id -> sorted lot ids one step further, following ``direction``."""
+    children = defaultdict(set)
+    for edge in edges:
+        if direction == FORWARD:
+            children[edge["src"]].add(edge["dst"])
+        else:
+            children[edge["dst"]].add(edge["src"])
+    return {lot: sorted(nexts) for lot, nexts in children.items()}
+
+
+def compute_levels(root_ids, edges, direction):
+    """Shortest distance of every reachable lot from the roots (breadth first).
+
+    Cycles (a lot re-made from itself through rework or unbuild) end the walk.
+    """
+    children = adjacency(edges, direction)
+    levels = {root: 0 for root in root_ids}
+    queue = deque(root_ids)
+    while queue:
+        lot = queue.popleft()
+        for child in children.get(lot, ()):
+            if child not in levels:
+                levels[child] = levels[lot] + 1
+                queue.append(child)
+    return levels
+
+
+def tree_rows(result, sort_key=None):
+    """The trace as an indented tree, depth first from each root.
+
+    Yields ``(level, lot_id, parent_lot_id, repeated)``: a lot reached again
+    through another path (a diamond) or a cycle is yielded once more with
+    ``repeated=True`` and is not expanded again, so the tree stays linear in the
+    size of the graph.
+    """
+    children = result.children()
+    seen = set()
+    key = sort_key or (lambda lot_id: lot_id)
+    stack = [(0, root, None) for root in sorted(result.root_ids, key=key, reverse=True)]
+    while stack:
+        level, lot_id, parent = stack.pop()
+        repeated = lot_id in seen
+        yield level, lot_id, parent, repeated
+        if repeated:
+            continue
+        seen.add(lot_id)
+        for child in sorted(children.get(lot_id, ()), key=key, reverse=True):
+            stack.append((level + 1, child, lot_id))

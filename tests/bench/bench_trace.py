@@ -1,0 +1,32 @@
+"""trace: the engine's forward scope of the raw lot (every affected lot and customer
+delivery) against the same answer reached through Odoo's traceability report the
+way a user must: the lot's report, every "used in" jump, the report of each lot
+reached, and so on.
+
+Usage: bench_trace.py DBNAME (run by setup/bench.sh trace)
+"""
+
+from trace_common import lots, run
+
+
+def ours(env):
+    raw, _finished = lots(env)
+    result = env["traceability.genealogy"].trace(raw, "forward")
+    return {"lots": result.lot_ids, "deliveries": result.delivery_picking_ids}
+
+
+def odoo(env):
+    from odoo.addons.quality_traceability.tests.report_oracle import report_forward
+
+    raw, _finished = lots(env)
+    lot_ids, deliveries = report_forward(env, raw)
+    return {"lots": lot_ids, "deliveries": deliveries}
+
+
+def summary(result):
+    lots, deliveries = len(result["lots"]), len(result["deliveries"])
+    return f"forward scope: {lots} lots, {deliveries} deliveries"
+
+
+if __name__ == "__main__":
+    run("trace", ours, odoo, summary)

@@ -1,0 +1,31 @@
+"""trace-backward: the engine's backward trace of a finished lot against Odoo's
+traceability report unfolded upstream line by line.
+
+Usage: bench_trace_backward.py DBNAME (run by setup/bench.sh trace-backward)
+"""
+
+from trace_common import lots, run
+
+
+def ours(env):
+    _raw, finished = lots(env)
+    result = env["traceability.genealogy"].trace(
+        finished, "backward", parts=("receipt",)
+    )
+    return {"lots": result.lot_ids, "receipts": result.receipt_picking_ids}
+
+
+def odoo(env):
+    from odoo.addons.quality_traceability.tests.report_oracle import report_backward
+
+    _raw, finished = lots(env)
+    lot_ids, receipts = report_backward(env, finished)
+    return {"lots": lot_ids, "receipts": receipts}
+
+
+def summary(result):
+    return f"backward: {len(result['lots'])} lots, {len(result['receipts'])} receipts"
+
+
+if __name__ == "__main__":
+    run("trace-backward", ours, odoo, summary)

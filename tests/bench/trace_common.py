@@ -1,0 +1,54 @@
+"""Shared set-up of the trace benchmarks: the generated genealogy's lots, timing
+with a cold ORM cache, and the comparison of result sets."""
+
+import sys
+
+from odoo_env import bench_line, median_time, odoo_env
+
+RAW_LOT = "GEN-RAW-0001"
+REPEAT_OURS = 7
+REPEAT_ODOO = 3
+
+
+def cold(env, func):
+    """``func`` timed from a cold ORM cache, as a new request would run it."""
+
+    def run():
+        env.invalidate_all()
+        return func()
+
+    return run
+
+
+def lots(env):
+    lot_model = env["stock.lot"]
+    raw = lot_model.search([("name", "=", RAW_LOT)])
+    if not raw:
+        sys.exit(f"no lot {RAW_LOT}: run setup/bench.sh generate first")
+    finished = lot_model.search(
+        [("name", "=like", "GEN-FIN-%")], order="name desc", limit=1
+    )
+    return raw, finished
+
+
+def compare(name, ours, odoo):
+    """Exit non-zero when the two answers differ."""
+    if ours != odoo:
+        for key in ours:
+            extra = sorted(set(ours[key]) - set(odoo[key]))[:10]
+            missing = sorted(set(odoo[key]) - set(ours[key]))[:10]
+            if extra or missing:
+                print(f"{name}: {key} differ: only ours {extra}, only odoo {missing}")
+        sys.exit(1)
+
+
+def run(name, ours_func, odoo_func, summary):
+    """Time both, compare their answers (dicts of sets), print the bench line."""
+    dbname = sys.argv[1]
+    with odoo_env(dbname) as env:
+        ours_time, ours = median_time(cold(env, lambda: ours_func(env)), REPEAT_OURS)
+        odoo_time, odoo = median_time(cold(env, lambda: odoo_func(env)), REPEAT_ODOO)
+        compare(name, ours, odoo)
+        print(summary(ours))
+        print(bench_line(name, ours_time, odoo_time))
+        env.cr.rollback()
