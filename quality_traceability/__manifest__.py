@@ -22,6 +22,7 @@
     "data": [
         "security/quality_traceability_security.xml",
         "security/ir.model.access.csv",
+        "data/ir_sequence_data.xml",
         "views/traceability_trace_views.xml",
         "views/res_config_settings_views.xml",
         "views/product_views.xml",
@@ -29,6 +30,11 @@
         "views/stock_lot_views.xml",
         "views/trace_public_templates.xml",
         "views/portal_templates.xml",
+        "views/traceability_control_point_views.xml",
+        "views/traceability_check_views.xml",
+        "views/stock_lot_quality_views.xml",
+        "views/traceability_nonconformance_views.xml",
+        "views/traceability_analytics_views.xml",
         "views/menus.xml",
     ],
     "demo": [
@@ -36,8 +42,12 @@
         "demo/product_demo.xml",
         "demo/mrp_bom_demo.xml",
         "demo/traceability_factory_demo.xml",
+        "demo/traceability_control_point_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "quality_traceability/static/src/scanner/*",
+        ],
         "web.assets_tests": [
             "quality_traceability/static/tests/tours/*.js",
         ],

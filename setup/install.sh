@@ -35,7 +35,7 @@ start_postgres() {
 install_venv() {
     local stamp="$VENV/.project-installed"
     local want
-    want=$(cat "$ODOO_SRC/requirements.txt" "$PROJECT_DIR/requirements.txt" 2>/dev/null | sha1sum | cut -c1-12)
+    want=$({ cat "$ODOO_SRC/requirements.txt" 2>/dev/null; cat "$PROJECT_DIR/requirements.txt"; } | sha1sum | cut -c1-12)
     if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
         return 0
     fi
@@ -44,7 +44,7 @@ install_venv() {
     # Odoo pins cbor2==5.4.2, which only builds with an older setuptools.
     echo 'setuptools<80' > "$constraints"
     log "installing Python requirements into $VENV"
-    "$VENV/bin/pip" install -q --upgrade 'pip<25' wheel 'setuptools<80'
+    "$VENV/bin/pip" install -q --upgrade 'pip<25' wheel 'setuptools<80' 2>&1 | grep -v 'is ignored' || true
     if have_odoo_tree; then
         PIP_CONSTRAINT="$constraints" "$VENV/bin/pip" install -q -r "$ODOO_SRC/requirements.txt"
         # Make the tree importable without writing into it.

@@ -31,3 +31,9 @@ class ProductTemplate(models.Model):
                 template.traceability_lot_sequence_id
                 or template.categ_id.traceability_effective_lot_sequence_id
             )
+
+    traceability_inspection_required = fields.Boolean(
+        string="Inspection Required",
+        help="Lots received from vendors start in quarantine: a passing incoming "
+        "inspection check releases them.",
+    )

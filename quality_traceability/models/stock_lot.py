@@ -3,12 +3,19 @@ import secrets
 
 from psycopg2.extras import execute_values
 
-from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import sql
 from odoo.tools.barcode import check_barcode_encoding
 
 from ..tools import gs1
+
+QUALITY_STATES = [
+    ("quarantine", "Quarantine"),
+    ("released", "Released"),
+    ("blocked", "Blocked"),
+]
+QUALITY_LEVELS = {"quarantine": "warning", "released": "success", "blocked": "danger"}
 
 
 def new_trace_code():
@@ -349,7 +356,7 @@ class StockLot(models.Model):
         produced = finished_line.move_id.date or lot.create_date
         image = product.image_512
         company = lot.company_id or product.company_id or self.env.company
-        return {
+        values = {
             "product_name": product.display_name,
             "lot_name": lot.name,
             "is_serial": product.tracking == "serial",
@@ -358,3 +365,99 @@ class StockLot(models.Model):
             "product_image_url": image_data_uri(image) if image else None,
             "company_name": company.name,
         }
+        # Only a lot on hold gets a badge: a released lot shows none.
+        if lot.quality_state in ("quarantine", "blocked"):
+            values["quality_state"] = {
+                "label": dict(
+                    lot._fields["quality_state"]._description_selection(lot.env)
+                )[lot.quality_state],
+                "level": QUALITY_LEVELS[lot.quality_state],
+            }
+        return values
+
+    # ------------------------------------------------------------------
+    # Quality state: only released lots are reserved, delivered and consumed
+    # (models/stock_quant.py, models/stock_move.py, models/stock_move_line.py).
+    # ------------------------------------------------------------------
+    quality_state = fields.Selection(
+        selection=QUALITY_STATES,
+        default="released",
+        required=True,
+        tracking=True,
+        index=True,
+        copy=False,
+        help="Quarantine: waiting for the incoming inspection. Blocked: a check "
+        "failed. Quarantined and blocked lots cannot be reserved, delivered or "
+        "consumed; they may go to a quarantine location, back to the vendor or "
+        "to scrap.",
+    )
+    traceability_check_ids = fields.One2many(
+        comodel_name="traceability.check",
+        inverse_name="lot_id",
+        string="Checks",
+    )
+    traceability_check_count = fields.Integer(
+        string="Checks Count", compute="_compute_traceability_check_count"
+    )
+
+    @api.depends("traceability_check_ids")
+    def _compute_traceability_check_count(self):
+        counts = dict(
+            self.env["traceability.check"]._read_group(
+                [("lot_id", "in", self.ids)], ["lot_id"], ["__count"]
+            )
+        )
+        for lot in self:
+            lot.traceability_check_count = counts.get(lot, 0)
+
+    def write(self, vals):
+        if (
+            "quality_state" in vals
+            and not self.env.su
+            and not self.env.context.get("traceability_quality_system")
+            and not self.env.user.has_group(
+                "quality_traceability.group_traceability_manager"
+            )
+            and any(lot.quality_state != vals["quality_state"] for lot in self)
+        ):
+            raise AccessError(
+                _("Only a traceability manager may change the quality state of a lot.")
+            )
+        return super().write(vals)
+
+    def _traceability_set_quality_state(self, state, message=None):
+        """Change the quality state as the system does (checks, receipts)."""
+        lots = self.filtered(lambda lot: lot.quality_state != state)
+        if not lots:
+            return
+        lots.with_context(
+            traceability_quality_system=True, tracking_disable=False
+        ).sudo().write({"quality_state": state})
+        if message:
+            for lot in lots:
+                lot.sudo().message_post(body=message)
+
+    def _traceability_is_released(self):
+        self.ensure_one()
+        return self.quality_state == "released"
+
+    def action_traceability_release(self):
+        self.write({"quality_state": "released"})
+        return True
+
+    def action_traceability_block(self):
+        self.write({"quality_state": "blocked"})
+        return True
+
+    def action_traceability_quarantine(self):
+        self.write({"quality_state": "quarantine"})
+        return True
+
+    def action_view_traceability_checks(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "quality_traceability.traceability_check_action"
+        )
+        action["domain"] = [("lot_id", "=", self.id)]
+        action["context"] = {"default_lot_id": self.id}
+        return action

@@ -48,6 +48,9 @@ _FACT_COLUMNS = (
 #: Facts about documents exchanged with partners.
 _PARTNER_KINDS = ("receipt", "vendor_return", "delivery", "return")
 
+_LOTS = """
+closure(lot_id) AS (SELECT unnest(%(lot_ids)s::int[]))"""
+
 _CLOSURE = """
 closure(lot_id) AS (
     SELECT root.id
@@ -59,12 +62,15 @@ closure(lot_id) AS (
       FROM closure
       JOIN stock_move_line cur
         ON cur.lot_id = closure.lot_id AND cur.state = 'done'
-      JOIN (
-          SELECT rel.%(cur_column)s AS cur_id, rel.%(next_column)s AS next_id
+      JOIN LATERAL (
+          SELECT rel.%(next_column)s AS next_id
             FROM stock_move_line_consume_rel rel
+           WHERE rel.%(cur_column)s = cur.id
           UNION ALL
-          SELECT cur_id, next_id FROM unbuild_steps
-      ) step ON step.cur_id = cur.id
+          SELECT unbuild_steps.next_id
+            FROM unbuild_steps
+           WHERE unbuild_steps.cur_id = cur.id
+      ) step ON TRUE
       JOIN stock_move_line nxt ON nxt.id = step.next_id
      WHERE nxt.state = 'done'
        AND nxt.lot_id IS NOT NULL
@@ -185,9 +191,8 @@ links AS (
     SELECT DISTINCT i.id, i.lot_id, o.lot_id, i.quantity, o.date, NULL::int,
            i.unbuild_id
       FROM lines i
-      JOIN unbuild_steps step ON step.cur_id = i.id OR step.next_id = i.id
-      JOIN lines o ON o.id = CASE WHEN step.cur_id = i.id THEN step.next_id
-                                  ELSE step.cur_id END
+      JOIN unbuild_steps step ON step.cur_id = i.id
+      JOIN lines o ON o.id = step.next_id
      WHERE i.dst_usage = 'production'
 )"""
 
@@ -260,7 +265,12 @@ class TraceabilityGenealogy(models.AbstractModel):
         if not root_ids:
             return result
         self.env.flush_all()
-        self.env.cr.execute(self._trace_query(root_ids, direction, parts))
+        cr = self.env.cr
+        cr.execute(self._closure_query(root_ids, direction))
+        lot_ids = [row[0] for row in cr.fetchall()]
+        if not lot_ids:
+            return result
+        cr.execute(self._facts_query(lot_ids, parts))
         lots_found, edges, facts = result.lots, result.edges, result.facts
         for row in self.env.cr.fetchall():
             kind = row[0]
@@ -291,35 +301,56 @@ class TraceabilityGenealogy(models.AbstractModel):
         return result
 
     @api.model
-    def _trace_query(self, root_ids, direction, parts):
-        """One statement: the closure of the lots (``UNION``: a lot is visited
-        once, so diamonds and cycles end), then the asked parts about its lots."""
+    def _closure_query(self, root_ids, direction):
+        """The lots reached from the roots: one recursive statement (``UNION``: a
+        lot is visited once, so diamonds and cycles end), index lookups only."""
+        cur_column, next_column = _STEP_COLUMNS[direction]
+        cur_location, next_location = _UNBUILD_LOCATIONS[direction]
+        return SQL(
+            "WITH RECURSIVE"
+            + _UNBUILD_STEPS
+            + ","
+            + _CLOSURE
+            + " SELECT lot_id FROM closure",
+            roots=list(root_ids),
+            companies=list(self.env.companies.ids),
+            cur_column=SQL.identifier(cur_column),
+            next_column=SQL.identifier(next_column),
+            cur_location=SQL.identifier(cur_location),
+            next_location=SQL.identifier(next_location),
+        )
+
+    @api.model
+    def _facts_query(self, lot_ids, parts):
+        """The asked parts about the lots of a closure, in one statement.
+
+        The lots come as a constant array, so that the planner knows how many
+        there are: index lookups for a few lots, hash joins for thousands.
+        """
         line_kinds = [kind for kind in FACT_KINDS if kind in parts and kind != "stock"]
         partner_only = "edges" not in parts and set(line_kinds) <= set(_PARTNER_KINDS)
-        ctes = [_UNBUILD_STEPS, _CLOSURE]
+        ctes = [_LOTS]
         selects = [_SELECT_LOTS]
         if line_kinds or "edges" in parts:
             ctes.append(_PARTNER_LINES if partner_only else _LINES)
         if "edges" in parts:
-            ctes.append(_LINKS)
+            ctes += [_UNBUILD_STEPS, _LINKS]
             selects.append(_SELECT_EDGES)
         if line_kinds:
             selects.append(_SELECT_LINE_FACTS)
         if "stock" in parts:
             selects.append(_SELECT_STOCK)
-        cur_column, next_column = _STEP_COLUMNS[direction]
-        cur_location, next_location = _UNBUILD_LOCATIONS[direction]
-        query = "WITH RECURSIVE" + ",".join(ctes) + "\n" + "\nUNION ALL".join(selects)
+        # Links are listed from the consumed line, whatever the direction.
+        cur_location, next_location = _UNBUILD_LOCATIONS[FORWARD]
+        query = "WITH" + ",".join(ctes) + "\n" + "\nUNION ALL".join(selects)
         return SQL(
             query,
-            roots=list(root_ids),
+            lot_ids=lot_ids,
             companies=list(self.env.companies.ids),
             kinds=line_kinds,
-            cur_column=SQL.identifier(cur_column),
-            next_column=SQL.identifier(next_column),
+            partner_kind=SQL(_PARTNER_KIND),
             cur_location=SQL.identifier(cur_location),
             next_location=SQL.identifier(next_location),
-            partner_kind=SQL(_PARTNER_KIND),
         )
 
     # ------------------------------------------------------------------

@@ -14,6 +14,8 @@ EVENT_TYPES = [
     ("scrap", "Scrap"),
     ("inventory", "Inventory Adjustment"),
     ("unbuild", "Unbuild"),
+    ("quality_check", "Quality Check"),
+    ("quality_void", "Quality Check Voided"),
 ]
 
 # Ids of the rows: the move lines keep theirs (so that reading events by id uses
@@ -101,6 +103,24 @@ class TraceabilityLotEvent(models.Model):
         "purchase.order": ["name", "partner_id"],
         "sale.order.line": ["order_id"],
         "sale.order": ["name", "partner_id"],
+        "traceability.check": [
+            "company_id",
+            "control_point_id",
+            "date",
+            "lot_id",
+            "name",
+            "operator_id",
+            "picking_id",
+            "product_id",
+            "production_id",
+            "result",
+            "state",
+            "void_date",
+            "void_reason",
+            "void_user_id",
+            "workcenter_id",
+        ],
+        "traceability.control.point": ["name"],
     }
 
     lot_id = fields.Many2one(
@@ -178,7 +198,57 @@ class TraceabilityLotEvent(models.Model):
 
         Override to add events; see the class docstring for the rules.
         """
-        return [self._event_query_move_lines()]
+        return [self._event_query_move_lines(), self._event_query_checks()]
+
+    @api.model
+    def _event_query_checks(self):
+        """One event per key control point check of a lot (slot 1) and one
+        more when a manager voided it (slot 2): the original stays."""
+        return SQL(
+            """
+            SELECT
+                -(chk.id * %(slots)s + part.slot) AS id,
+                chk.lot_id,
+                chk.product_id,
+                chk.company_id,
+                CASE WHEN part.slot = 1 THEN chk.date ELSE chk.void_date END
+                    AS date,
+                CASE WHEN part.slot = 1 THEN 'quality_check' ELSE 'quality_void' END
+                    ::varchar AS event_type,
+                chk.name::varchar AS reference,
+                'traceability.check'::varchar AS res_model,
+                chk.id AS res_id,
+                NULL::integer AS move_line_id,
+                chk.picking_id,
+                chk.production_id,
+                NULL::integer AS purchase_order_id,
+                NULL::integer AS sale_order_id,
+                NULL::integer AS partner_id,
+                NULL::integer AS location_id,
+                NULL::integer AS location_dest_id,
+                NULL::numeric AS quantity,
+                NULL::integer AS uom_id,
+                CASE WHEN part.slot = 1 THEN chk.operator_id ELSE chk.void_user_id END
+                    AS user_id,
+                NULL::integer AS package_id,
+                wc.name::varchar AS workcenter_names,
+                NULL::varchar AS related_lot_names,
+                NULL::varchar AS vendor_lot,
+                CASE
+                    WHEN part.slot = 1 THEN
+                        COALESCE(point.name->>'en_US', '') || ': '
+                        || CASE WHEN chk.result = 'fail' THEN 'Fail' ELSE 'Pass' END
+                    ELSE chk.void_reason
+                END::varchar AS note
+            FROM traceability_check chk
+            JOIN traceability_control_point point ON point.id = chk.control_point_id
+            LEFT JOIN mrp_workcenter wc ON wc.id = chk.workcenter_id
+            JOIN (VALUES (1), (2)) AS part (slot)
+                ON part.slot = 1 OR chk.state = 'void'
+            WHERE chk.lot_id IS NOT NULL
+            """,
+            slots=ID_SLOTS,
+        )
 
     @api.model
     def _event_query_move_lines(self):

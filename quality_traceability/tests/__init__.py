@@ -12,3 +12,10 @@ from . import test_gs1_lot
 from . import test_lot_sequence
 from . import test_life_record
 from . import test_trace_ui
+from . import test_quality_state
+from . import test_check
+from . import test_device_api
+from . import test_document_quality
+from . import test_nonconformance
+from . import test_scanner_ui
+from . import test_analytics

@@ -60,3 +60,113 @@ class TraceabilityCommon(TransactionCase):
         return self.env["stock.quant"]._get_available_quantity(
             lot.product_id, self.stock_location, lot_id=lot, strict=True
         )
+
+
+class QualityCommon(TraceabilityCommon):
+    """Key control points on the small factory: the raw material needs an
+    incoming inspection (a numeric width and a visual pass/fail)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.raw.product_tmpl_id.traceability_inspection_required = True
+        cls.incoming_point = cls.env["traceability.control.point"].create(
+            {
+                "name": "Resin incoming",
+                "stage": "incoming",
+                "product_ids": [Command.link(cls.raw.id)],
+                "required": True,
+                "spec_ids": [
+                    Command.create(
+                        {
+                            "name": "Width",
+                            "unit": "mm",
+                            "value_type": "numeric",
+                            "target": 10,
+                            "has_min": True,
+                            "min_value": 9,
+                            "has_max": True,
+                            "max_value": 11,
+                        }
+                    ),
+                    Command.create({"name": "Visual", "value_type": "pass_fail"}),
+                    Command.create(
+                        {"name": "Remark", "value_type": "text", "required": False}
+                    ),
+                ],
+            }
+        )
+        cls.width_spec, cls.visual_spec, cls.remark_spec = cls.incoming_point.spec_ids
+        cls.quarantine_location = cls.env["stock.location"].create(
+            {
+                "name": "Quarantine",
+                "usage": "internal",
+                "location_id": cls.stock_location.location_id.id,
+                "traceability_quarantine": True,
+            }
+        )
+        cls.warehouse = cls.env["stock.warehouse"].search(
+            [("company_id", "=", cls.env.company.id)], limit=1
+        )
+
+    @classmethod
+    def check(cls, lot, width=10.0, visual="pass", point=None, **extra):
+        """Record a check of ``lot`` at the incoming control point."""
+        values = []
+        if width is not None:
+            values.append(
+                Command.create(
+                    {
+                        "spec_id": cls.width_spec.id,
+                        "value_float": width,
+                        "value_is_set": True,
+                    }
+                )
+            )
+        if visual:
+            values.append(
+                Command.create(
+                    {"spec_id": cls.visual_spec.id, "value_pass_fail": visual}
+                )
+            )
+        vals = {
+            "control_point_id": (point or cls.incoming_point).id,
+            "lot_id": lot.id,
+            "value_ids": values,
+        }
+        vals.update(extra)
+        return cls.env["traceability.check"].create(vals)
+
+    @classmethod
+    def receive(cls, lots):
+        order = cls.builder._receive(cls.vendor, cls.raw, lots)
+        return order.picking_ids
+
+    @classmethod
+    def move(cls, lot, quantity, destination, picking_type=None, validate=True):
+        """Move ``quantity`` of ``lot`` from stock to ``destination``."""
+        picking_type = picking_type or cls.warehouse.int_type_id
+        picking = cls.env["stock.picking"].create(
+            {
+                "picking_type_id": picking_type.id,
+                "location_id": cls.stock_location.id,
+                "location_dest_id": destination.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": lot.product_id.name,
+                            "product_id": lot.product_id.id,
+                            "product_uom_qty": quantity,
+                            "product_uom": lot.product_id.uom_id.id,
+                            "location_id": cls.stock_location.id,
+                            "location_dest_id": destination.id,
+                        }
+                    )
+                ],
+            }
+        )
+        picking.action_confirm()
+        cls.builder._set_move_lots(picking.move_ids, [(lot, quantity)])
+        if validate:
+            cls.builder._validate_picking(picking)
+        return picking

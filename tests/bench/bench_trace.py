@@ -6,7 +6,7 @@ reached, and so on.
 Usage: bench_trace.py DBNAME (run by setup/bench.sh trace)
 """
 
-from trace_common import lots, run
+from trace_common import lots, report_oracle, run
 
 
 def ours(env):
@@ -16,10 +16,8 @@ def ours(env):
 
 
 def odoo(env):
-    from odoo.addons.quality_traceability.tests.report_oracle import report_forward
-
     raw, _finished = lots(env)
-    lot_ids, deliveries = report_forward(env, raw)
+    lot_ids, deliveries = report_oracle().report_forward(env, raw)
     return {"lots": lot_ids, "deliveries": deliveries}
 
 

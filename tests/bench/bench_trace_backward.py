@@ -4,7 +4,7 @@ traceability report unfolded upstream line by line.
 Usage: bench_trace_backward.py DBNAME (run by setup/bench.sh trace-backward)
 """
 
-from trace_common import lots, run
+from trace_common import lots, report_oracle, run
 
 
 def ours(env):
@@ -16,10 +16,8 @@ def ours(env):
 
 
 def odoo(env):
-    from odoo.addons.quality_traceability.tests.report_oracle import report_backward
-
     _raw, finished = lots(env)
-    lot_ids, receipts = report_backward(env, finished)
+    lot_ids, receipts = report_oracle().report_backward(env, finished)
     return {"lots": lot_ids, "receipts": receipts}
 
 

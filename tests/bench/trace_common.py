@@ -1,13 +1,24 @@
 """Shared set-up of the trace benchmarks: the generated genealogy's lots, timing
 with a cold ORM cache, and the comparison of result sets."""
 
+import importlib.util
 import sys
 
-from odoo_env import bench_line, median_time, odoo_env
+from odoo_env import PROJECT_DIR, bench_line, median_time, odoo_env
 
 RAW_LOT = "GEN-RAW-0001"
 REPEAT_OURS = 7
 REPEAT_ODOO = 3
+
+
+def report_oracle():
+    """The addon's oracle module (Odoo's own answers), loaded on its own: importing
+    the addon's test package would load Odoo's test framework."""
+    path = PROJECT_DIR / "quality_traceability" / "tests" / "report_oracle.py"
+    spec = importlib.util.spec_from_file_location("report_oracle", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def cold(env, func):

@@ -1,0 +1,24 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import models
+
+
+class MrpProduction(models.Model):
+    _inherit = "mrp.production"
+
+    def button_mark_done(self):
+        before = {production.id: production.state for production in self}
+        result = super().button_mark_done()
+        done = self.filtered(
+            lambda production: production.state == "done"
+            and before.get(production.id) != "done"
+            and production.company_id.label_auto_print_production
+        )
+        if done:
+            done._label_queue_finished_lots()
+        return result
+
+    def _label_queue_finished_lots(self):
+        """Queue the labels of the finished lots (see
+        ``label.print.log._queue_lot_labels``)."""
+        lots = self.move_finished_ids.move_line_ids.lot_id | self.lot_producing_id
+        return self.env["label.print.log"]._queue_lot_labels(lots)

@@ -1,0 +1,463 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
+
+from ..tools import spc
+
+# The individuals chart of a parameter: its last values, and how many are needed.
+SPC_HISTORY = 50
+SPC_MIN_POINTS = 8
+
+# Fields that mail and activities write on a done check: not part of the record.
+MAIL_FIELDS_PREFIXES = ("message_", "activity_", "website_message_")
+
+
+class TraceabilityCheck(models.Model):
+    """What happened to a lot (or a package) at a key control point: the
+    measured values and their result. Immutable once recorded: a manager may
+    only void it, with a reason, which keeps the original."""
+
+    _name = "traceability.check"
+    _description = "Key Control Point Check"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _mail_post_access = "read"
+    _order = "date desc, id desc"
+
+    name = fields.Char(
+        string="Reference", required=True, readonly=True, copy=False, default="/"
+    )
+    state = fields.Selection(
+        selection=[("done", "Done"), ("void", "Voided")],
+        default="done",
+        required=True,
+        readonly=True,
+        tracking=True,
+        index=True,
+    )
+    control_point_id = fields.Many2one(
+        comodel_name="traceability.control.point",
+        string="Control Point",
+        required=True,
+        index=True,
+        ondelete="restrict",
+    )
+    stage = fields.Selection(related="control_point_id.stage", store=True)
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    lot_id = fields.Many2one(
+        comodel_name="stock.lot",
+        string="Lot/Serial Number",
+        index=True,
+        ondelete="restrict",
+    )
+    package_id = fields.Many2one(
+        comodel_name="stock.quant.package", string="Package", ondelete="restrict"
+    )
+    product_id = fields.Many2one(
+        comodel_name="product.product",
+        compute="_compute_product_id",
+        store=True,
+        readonly=False,
+        index=True,
+    )
+    date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
+    operator_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Operator",
+        default=lambda self: self.env.user,
+    )
+    workcenter_id = fields.Many2one(
+        comodel_name="mrp.workcenter", string="Equipment / Work Center"
+    )
+    production_id = fields.Many2one(
+        comodel_name="mrp.production",
+        string="Manufacturing Order",
+        index="btree_not_null",
+    )
+    picking_id = fields.Many2one(
+        comodel_name="stock.picking", string="Transfer", index="btree_not_null"
+    )
+    partner_id = fields.Many2one(
+        comodel_name="res.partner",
+        string="Vendor",
+        compute="_compute_partner_id",
+        store=True,
+        index="btree_not_null",
+    )
+    value_ids = fields.One2many(
+        comodel_name="traceability.check.value",
+        inverse_name="check_id",
+        string="Measurements",
+    )
+    result = fields.Selection(
+        selection=[("pass", "Pass"), ("fail", "Fail")],
+        compute="_compute_result",
+        store=True,
+        index=True,
+    )
+    notes = fields.Text()
+    attachment_ids = fields.Many2many(
+        comodel_name="ir.attachment", string="Photos", copy=False
+    )
+    source = fields.Selection(
+        selection=[("screen", "Screen"), ("api", "Device API"), ("import", "Import")],
+        default="screen",
+        required=True,
+    )
+    device_id = fields.Char(string="Device")
+    client_uid = fields.Char(
+        string="Client Unique ID",
+        help="Unique per device: a scan sent again with the same id is stored once.",
+    )
+    void_reason = fields.Text(readonly=True)
+    void_user_id = fields.Many2one(
+        comodel_name="res.users", string="Voided By", readonly=True
+    )
+    void_date = fields.Datetime(string="Voided On", readonly=True)
+
+    def init(self):
+        # One scan per (device, client id): retries and concurrent copies of a
+        # batch are stored once (see controllers/device_api.py).
+        self.env.cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX IF NOT EXISTS traceability_check_client_uid_uniq "
+                "ON %s (company_id, COALESCE(device_id, ''), client_uid) "
+                "WHERE client_uid IS NOT NULL",
+                SQL.identifier(self._table),
+            )
+        )
+
+    @api.depends("lot_id")
+    def _compute_product_id(self):
+        for check in self:
+            if check.lot_id:
+                check.product_id = check.lot_id.product_id
+
+    @api.depends("picking_id.partner_id", "lot_id", "control_point_id.stage")
+    def _compute_partner_id(self):
+        """The vendor: of the check's transfer, else (incoming inspections) of
+        the lot's last receipt from a vendor."""
+        lots = self.filtered(
+            lambda check: not check.picking_id
+            and check.lot_id
+            and check.control_point_id.stage == "incoming"
+        ).lot_id
+        receipts = {}
+        if lots:
+            lines = self.env["stock.move.line"].search(
+                [
+                    ("lot_id", "in", lots.ids),
+                    ("state", "=", "done"),
+                    ("location_id.usage", "=", "supplier"),
+                    ("picking_id", "!=", False),
+                ],
+                order="date desc, id desc",
+            )
+            for line in lines:
+                receipts.setdefault(line.lot_id, line.picking_id)
+        for check in self:
+            picking = check.picking_id or receipts.get(check.lot_id)
+            check.partner_id = (
+                picking.partner_id.commercial_partner_id if picking else False
+            )
+
+    @api.depends("value_ids.result")
+    def _compute_result(self):
+        for check in self:
+            results = check.value_ids.mapped("result")
+            check.result = "fail" if "fail" in results else "pass"
+
+    @api.depends("name", "control_point_id", "lot_id")
+    def _compute_display_name(self):
+        for check in self:
+            parts = [check.name, check.control_point_id.name, check.lot_id.name]
+            check.display_name = " - ".join(part for part in parts if part)
+
+    # ------------------------------------------------------------- create
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        unnamed = [vals for vals in vals_list if vals.get("name", "/") == "/"]
+        for vals, name in zip(unnamed, self._next_names(len(unnamed)), strict=True):
+            vals["name"] = name
+        for vals in vals_list:
+            vals["state"] = "done"
+        checks = super().create(vals_list)
+        checks._check_required_values()
+        checks._apply_result()
+        checks._traceability_spc_alarms()
+        return checks
+
+    @api.model
+    def _next_names(self, count):
+        """``count`` references from the check sequence, in one query when it
+        is a standard (PostgreSQL) sequence: devices send scans by hundreds."""
+        if not count:
+            return []
+        sequence = (
+            self.env["ir.sequence"]
+            .sudo()
+            .search(
+                [
+                    ("code", "=", "traceability.check"),
+                    ("company_id", "in", [self.env.company.id, False]),
+                ],
+                order="company_id",
+                limit=1,
+            )
+        )
+        if (
+            not sequence
+            or sequence.implementation != "standard"
+            or sequence.use_date_range
+        ):
+            return [
+                self.env["ir.sequence"].next_by_code("traceability.check") or "/"
+                for _index in range(count)
+            ]
+        self.env.cr.execute(
+            SQL(
+                "SELECT nextval(%s) FROM generate_series(1, %s)",
+                f"ir_sequence_{sequence.id:03d}",
+                count,
+            )
+        )
+        prefix, suffix = sequence._get_prefix_suffix()
+        return [
+            f"{prefix}{number:0{sequence.padding}d}{suffix}"
+            for (number,) in self.env.cr.fetchall()
+        ]
+
+    def _check_required_values(self):
+        """Every required measurement has a value, the control point's required
+        context is given."""
+        for check in self:
+            if not check.lot_id and not check.package_id:
+                raise ValidationError(_("A check needs a lot, a serial or a package."))
+            point = check.control_point_id
+            missing = []
+            if point.require_operator and not check.operator_id:
+                missing.append(_("operator"))
+            if point.require_workcenter and not check.workcenter_id:
+                missing.append(_("equipment"))
+            if point.require_notes and not (check.notes or "").strip():
+                missing.append(_("notes"))
+            given = {value.spec_id for value in check.value_ids if value._has_value()}
+            missing += [
+                spec.name
+                for spec in point.spec_ids
+                if spec.required and spec not in given
+            ]
+            if missing:
+                raise ValidationError(
+                    _(
+                        "%(point)s: missing required value(s): %(missing)s.",
+                        point=point.name,
+                        missing=", ".join(missing),
+                    )
+                )
+            wrong = check.value_ids.spec_id.control_point_id - point
+            if wrong:
+                raise ValidationError(
+                    _("The measurements do not belong to %(point)s.", point=point.name)
+                )
+
+    def _traceability_lots(self):
+        """The lots of this check: its lot, or the lots in its package."""
+        self.ensure_one()
+        return self.lot_id or self.package_id.quant_ids.lot_id
+
+    def _apply_result(self):
+        """A failed check blocks its lots; a passing incoming check releases
+        those in quarantine."""
+        for check in self:
+            lots = check._traceability_lots()
+            if not lots:
+                continue
+            if check.result == "fail":
+                lots._traceability_set_quality_state(
+                    "blocked",
+                    _("Blocked by the failed check %(check)s.", check=check.name),
+                )
+                for lot in lots:
+                    check._traceability_notify_failure(lot)
+            elif check.stage == "incoming":
+                lots.filtered(
+                    lambda lot: lot.quality_state == "quarantine"
+                )._traceability_set_quality_state(
+                    "released",
+                    _("Released by the passing check %(check)s.", check=check.name),
+                )
+
+    def _traceability_notify_failure(self, lot):
+        """A failed check: a message on the lot, the check and its document, a
+        nonconformance and an activity for the person responsible (the
+        purchase representative of the receipt for incoming checks, the
+        production responsible for in-process checks)."""
+        self.ensure_one()
+        body = _(
+            "Check %(check)s failed at %(point)s.",
+            check=self.name,
+            point=self.control_point_id.name,
+        )
+        lot.sudo().message_post(body=body)
+        document = self.picking_id or self.production_id
+        if document:
+            document.sudo().message_post(body=body)
+        picking = self.picking_id or self._traceability_last_receipt(lot)
+        vendor = picking.partner_id.commercial_partner_id if picking else False
+        is_incoming = self.stage == "incoming"
+        nonconformance = (
+            self.env["traceability.nonconformance"]
+            .sudo()
+            .create(
+                {
+                    "check_id": self.id,
+                    "lot_id": lot.id,
+                    "company_id": self.company_id.id,
+                    "picking_id": picking.id if picking else False,
+                    "partner_id": vendor.id if vendor and is_incoming else False,
+                    "responsibility": "vendor"
+                    if vendor and is_incoming
+                    else "internal",
+                    "description": self.notes or body,
+                    "attachment_ids": [Command.set(self.attachment_ids.ids)],
+                }
+            )
+        )
+        responsible = self._traceability_responsible(picking)
+        nonconformance.activity_schedule(
+            "mail.mail_activity_data_todo",
+            user_id=responsible.id,
+            summary=_("Failed check %(check)s", check=self.name),
+            note=body,
+        )
+        self.message_post(
+            body=_(
+                "Nonconformance %(name)s opened for %(user)s.",
+                name=nonconformance.name,
+                user=responsible.name,
+            )
+        )
+
+    def _traceability_spc_alarms(self):
+        """Run the Western Electric rules 1-4 on the individuals chart of each
+        numeric parameter these checks measured; an alarm on a new value
+        schedules an activity for the quality manager of the control point."""
+        values = self.value_ids.filtered(
+            lambda value: value.value_type == "numeric" and value.value_is_set
+        )
+        Value = self.env["traceability.check.value"]
+        for spec in values.spec_id:
+            new = values.filtered(lambda value, spec=spec: value.spec_id == spec)
+            history = Value.search(
+                [
+                    ("spec_id", "=", spec.id),
+                    ("state", "=", "done"),
+                    ("value_is_set", "=", True),
+                ],
+                order="date desc, id desc",
+                limit=SPC_HISTORY + len(new),
+            )[::-1]
+            if len(history) < SPC_MIN_POINTS:
+                continue
+            series = [value.value_float for value in history]
+            limits = spc.individuals_limits(series)
+            broken = set()
+            new_ids = set(new.ids)
+            for index, value in enumerate(history):
+                if value.id in new_ids:
+                    broken.update(spc.rules_at(series, limits, index))
+            if broken:
+                spec.control_point_id._traceability_spc_alarm(
+                    spec, sorted(broken), limits
+                )
+
+    def _traceability_last_receipt(self, lot):
+        line = self.env["stock.move.line"].search(
+            [
+                ("lot_id", "=", lot.id),
+                ("state", "=", "done"),
+                ("location_id.usage", "=", "supplier"),
+                ("picking_id", "!=", False),
+            ],
+            order="date desc, id desc",
+            limit=1,
+        )
+        return line.picking_id
+
+    def _traceability_responsible(self, picking):
+        if self.stage == "incoming" and picking:
+            user = picking.purchase_id.user_id or picking.user_id
+        elif self.production_id:
+            user = self.production_id.user_id
+        else:
+            user = self.env["res.users"]
+        user = user or self.product_id.responsible_id or self.env.user
+        return user
+
+    # ------------------------------------------------------------- immutability
+
+    def write(self, vals):
+        if not self.env.context.get("traceability_check_void") and any(
+            not field.startswith(MAIL_FIELDS_PREFIXES) for field in vals
+        ):
+            raise UserError(
+                _(
+                    "A recorded check cannot be changed. A quality manager may "
+                    "void it with a reason."
+                )
+            )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(
+            _(
+                "A recorded check cannot be deleted. A quality manager may void "
+                "it with a reason."
+            )
+        )
+
+    def action_void(self, reason):
+        """Void the checks, keeping them and the reason (managers only)."""
+        if not self.env.user.has_group(
+            "quality_traceability.group_traceability_manager"
+        ):
+            raise AccessError(_("Only a traceability manager may void a check."))
+        if not (reason or "").strip():
+            raise UserError(_("Give the reason to void the check."))
+        if any(check.state == "void" for check in self):
+            raise UserError(_("This check is already voided."))
+        self.with_context(traceability_check_void=True).write(
+            {
+                "state": "void",
+                "void_reason": reason,
+                "void_user_id": self.env.user.id,
+                "void_date": fields.Datetime.now(),
+            }
+        )
+        for check in self:
+            body = _(
+                "Check %(check)s voided: %(reason)s", check=check.name, reason=reason
+            )
+            check.message_post(body=body)
+            if check.lot_id:
+                check.lot_id.sudo().message_post(body=body)
+        return True
+
+    def action_open_void_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Void Check"),
+            "res_model": "traceability.check.void",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_check_id": self.id},
+        }

@@ -1,0 +1,99 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools.sql import create_index
+
+
+class TraceabilityCheckValue(models.Model):
+    """One measured value of a check, judged against its specification."""
+
+    _name = "traceability.check.value"
+    _description = "Key Control Point Check Value"
+    _order = "check_id, id"
+
+    check_id = fields.Many2one(
+        comodel_name="traceability.check",
+        required=True,
+        ondelete="cascade",
+        index=True,
+    )
+    company_id = fields.Many2one(related="check_id.company_id", store=True)
+    spec_id = fields.Many2one(
+        comodel_name="traceability.control.spec",
+        string="Parameter",
+        required=True,
+        ondelete="restrict",
+        index=True,
+    )
+    control_point_id = fields.Many2one(
+        related="check_id.control_point_id", store=True, index=True
+    )
+    workcenter_id = fields.Many2one(related="check_id.workcenter_id", store=True)
+    date = fields.Datetime(related="check_id.date", store=True)
+    state = fields.Selection(related="check_id.state", store=True)
+    value_type = fields.Selection(related="spec_id.value_type")
+    unit = fields.Char(related="spec_id.unit")
+    value_float = fields.Float(string="Measured", digits=(16, 6))
+    value_is_set = fields.Boolean(
+        string="Measured Value Set",
+        help="Tells a measured zero from no measure.",
+        compute="_compute_value_is_set",
+        store=True,
+        readonly=False,
+    )
+    value_pass_fail = fields.Selection(
+        selection=[("pass", "Pass"), ("fail", "Fail")], string="Pass/Fail"
+    )
+    value_text = fields.Char(string="Text")
+    photo = fields.Image(max_width=1920, max_height=1920, attachment=True)
+    result = fields.Selection(
+        selection=[("pass", "Pass"), ("fail", "Fail")],
+        compute="_compute_result",
+        store=True,
+    )
+
+    def init(self):
+        # The control chart of a parameter reads its last values.
+        create_index(
+            self.env.cr,
+            "traceability_check_value_spec_date_idx",
+            self._table,
+            ["spec_id", "date"],
+        )
+
+    @api.depends("value_float")
+    def _compute_value_is_set(self):
+        for value in self:
+            value.value_is_set = value.value_is_set or bool(value.value_float)
+
+    @api.depends(
+        "value_float",
+        "value_is_set",
+        "value_pass_fail",
+        "spec_id.value_type",
+    )
+    def _compute_result(self):
+        for value in self:
+            spec = value.spec_id
+            value.result = spec._evaluate(
+                number=value.value_float if value.value_is_set else None,
+                passed=value.value_pass_fail,
+            )
+
+    def _has_value(self):
+        self.ensure_one()
+        return {
+            "numeric": self.value_is_set,
+            "pass_fail": bool(self.value_pass_fail),
+            "text": bool((self.value_text or "").strip()),
+            "photo": bool(self.photo),
+        }.get(self.value_type, False)
+
+    def write(self, vals):
+        if any(value.check_id.state for value in self):
+            raise UserError(_("The values of a recorded check cannot be changed."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(_("The values of a recorded check cannot be deleted."))

@@ -1,0 +1,179 @@
+/** @odoo-module **/
+import {Component, onMounted, useRef, useState} from "@odoo/owl";
+import {_t} from "@web/core/l10n/translation";
+import {registry} from "@web/core/registry";
+import {useBus, useService} from "@web/core/utils/hooks";
+
+/**
+ * Handheld scanner screen of the key control points: one column, large
+ * targets, driven by keyboard-wedge scanners through Odoo's barcode service
+ * (or a code typed in the field). Scan a lot, a GS1 string or a trace code
+ * URL; pick the control point (picked for you when only one applies); enter
+ * the measurements; submit. Pass, fail and errors get a colour and a sound.
+ */
+export class TraceabilityScanner extends Component {
+    static template = "quality_traceability.TraceabilityScanner";
+    static props = ["*"];
+
+    setup() {
+        this.orm = useService("orm");
+        this.codeInput = useRef("codeInput");
+        this.state = useState({
+            code: "",
+            lot: null,
+            points: [],
+            point: null,
+            values: {},
+            notes: "",
+            message: null,
+            result: null,
+            busy: false,
+        });
+        const barcode = useService("barcode");
+        useBus(barcode.bus, "barcode_scanned", (ev) => this.onScan(ev.detail.barcode));
+        onMounted(() => this.focusCode());
+    }
+
+    focusCode() {
+        if (this.codeInput.el) {
+            this.codeInput.el.focus();
+        }
+    }
+
+    feedback(level, text) {
+        this.state.message = {level, text};
+        this.beep(level);
+    }
+
+    beep(level) {
+        try {
+            const AudioContext = window.AudioContext || window.webkitAudioContext;
+            const context = new AudioContext();
+            const oscillator = context.createOscillator();
+            oscillator.frequency.value = level === "success" ? 1200 : 300;
+            oscillator.connect(context.destination);
+            oscillator.start();
+            oscillator.stop(context.currentTime + (level === "success" ? 0.12 : 0.4));
+        } catch {
+            // No sound on this device.
+        }
+    }
+
+    onCodeKeydown(ev) {
+        if (ev.key === "Enter") {
+            ev.preventDefault();
+            this.onScan(this.state.code);
+        }
+    }
+
+    async onScan(code) {
+        code = (code || "").trim();
+        if (!code || this.state.busy) {
+            return;
+        }
+        this.state.busy = true;
+        try {
+            const answer = await this.orm.call("traceability.scan", "scanner_lookup", [code]);
+            this.state.code = "";
+            this.state.result = null;
+            if (answer.error) {
+                this.reset();
+                this.feedback("danger", answer.error);
+                return;
+            }
+            this.state.lot = answer.lot;
+            this.state.points = answer.points;
+            this.state.point = null;
+            if (answer.lot.quality_state === "blocked") {
+                this.feedback("danger", _t("Lot %s is blocked.", answer.lot.name));
+            } else if (!answer.points.length) {
+                this.feedback("warning", _t("No control point applies to this lot."));
+            } else {
+                this.state.message = null;
+            }
+            if (answer.points.length === 1) {
+                this.selectPoint(answer.points[0]);
+            }
+        } finally {
+            this.state.busy = false;
+        }
+    }
+
+    reset() {
+        this.state.lot = null;
+        this.state.points = [];
+        this.state.point = null;
+        this.state.values = {};
+        this.state.notes = "";
+    }
+
+    selectPoint(point) {
+        this.state.point = point;
+        this.state.values = {};
+        this.state.notes = "";
+    }
+
+    setPassFail(spec, verdict) {
+        this.state.values[spec.name] = verdict;
+    }
+
+    onPhoto(spec, ev) {
+        const file = ev.target.files && ev.target.files[0];
+        if (!file) {
+            return;
+        }
+        const reader = new FileReader();
+        reader.onload = () => {
+            this.state.values[spec.name] = reader.result.split(",")[1];
+        };
+        reader.readAsDataURL(file);
+    }
+
+    async submit() {
+        const point = this.state.point;
+        const missing = point.specs
+            .filter((spec) => spec.required && !`${this.state.values[spec.name] ?? ""}`.trim())
+            .map((spec) => spec.name);
+        if (point.require_notes && !this.state.notes.trim()) {
+            missing.push(_t("Notes"));
+        }
+        if (missing.length) {
+            this.feedback("danger", _t("Missing required value(s): %s", missing.join(", ")));
+            return;
+        }
+        this.state.busy = true;
+        try {
+            const lot = this.state.lot;
+            const answer = await this.orm.call("traceability.scan", "scanner_submit", [
+                lot.package ? false : lot.id,
+                point.id,
+                this.state.values,
+                this.state.notes,
+                lot.package ? lot.id : false,
+            ]);
+            if (answer.status !== "created") {
+                this.feedback("danger", answer.error);
+                return;
+            }
+            this.state.result = answer;
+            this.state.lot.quality_state = answer.lot_state || this.state.lot.quality_state;
+            if (answer.result === "fail") {
+                this.feedback(
+                    "danger",
+                    _t("FAIL: %(check)s. Lot %(lot)s is blocked.", {
+                        check: answer.name,
+                        lot: this.state.lot.name,
+                    })
+                );
+            } else {
+                this.feedback("success", _t("PASS: %s", answer.name));
+            }
+            this.state.point = null;
+        } finally {
+            this.state.busy = false;
+            this.focusCode();
+        }
+    }
+}
+
+registry.category("actions").add("quality_traceability.scanner", TraceabilityScanner);

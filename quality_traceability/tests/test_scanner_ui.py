@@ -1,0 +1,75 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.tests import HttpCase, tagged
+
+from .common import QualityCommon
+
+
+class TestScannerService(QualityCommon):
+    def test_lookup_and_submit(self):
+        self.receive([("SC-1", 5)])
+        lot = self.lot(self.raw, "SC-1")
+        Scan = self.env["traceability.scan"]
+        self.assertIn("Unknown", Scan.scanner_lookup("NOPE")["error"])
+        answer = Scan.scanner_lookup("SC-1")
+        self.assertEqual(answer["lot"]["quality_state"], "quarantine")
+        self.assertEqual([p["id"] for p in answer["points"]], self.incoming_point.ids)
+        self.assertEqual(answer["points"][0]["specs"][0]["limits"], "[9 – 11]")
+        result = Scan.scanner_submit(
+            lot.id, self.incoming_point.id, {"Width": "10", "Visual": "pass"}, ""
+        )
+        self.assertEqual((result["status"], result["result"]), ("created", "pass"))
+        self.assertEqual(lot.quality_state, "released")
+        missing = Scan.scanner_submit(
+            lot.id, self.incoming_point.id, {"Visual": "pass"}
+        )
+        self.assertIn("Width", missing["error"])
+        check = self.env["traceability.check"].browse(result["id"])
+        self.assertEqual(check.source, "screen")
+
+
+@tagged("post_install", "-at_install")
+class TestScannerTour(HttpCase):
+    def test_scanner_tour(self):
+        product = self.env["product.product"].create(
+            {
+                "name": "Tour Resin",
+                "is_storable": True,
+                "tracking": "lot",
+                "barcode": "6901234560053",
+            }
+        )
+        self.env["product.product"].search(
+            [("barcode", "=", "6901234560053"), ("id", "!=", product.id)]
+        ).barcode = False
+        lot = self.env["stock.lot"].create(
+            {"name": "TOUR-1", "product_id": product.id, "quality_state": "quarantine"}
+        )
+        self.env["traceability.control.point"].create(
+            {
+                "name": "Tour incoming",
+                "product_ids": [(6, 0, product.ids)],
+                "spec_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "Width",
+                            "value_type": "numeric",
+                            "has_min": True,
+                            "min_value": 9,
+                            "has_max": True,
+                            "max_value": 11,
+                        },
+                    ),
+                    (0, 0, {"name": "Visual", "value_type": "pass_fail"}),
+                ],
+            }
+        )
+        self.start_tour(
+            "/odoo/action-quality_traceability.traceability_scanner_action",
+            "quality_traceability_scanner_tour",
+            login="admin",
+        )
+        self.assertEqual(lot.quality_state, "blocked")
+        check = self.env["traceability.check"].search([("lot_id", "=", lot.id)])
+        self.assertEqual((check.result, check.source), ("fail", "screen"))

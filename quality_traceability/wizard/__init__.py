@@ -1,0 +1,1 @@
+from . import traceability_check_void

@@ -1,0 +1,821 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import csv
+import datetime
+import io
+from collections import defaultdict
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools.misc import xlsxwriter
+
+RECALL_STATES = [
+    ("draft", "Draft"),
+    ("scoped", "Scoped"),
+    ("in_progress", "In Progress"),
+    ("closed", "Closed"),
+    ("cancel", "Cancelled"),
+]
+
+
+class RecallRecall(models.Model):
+    """A recall, market withdrawal or mock recall drill of some lots.
+
+    Its scope is a dated snapshot of the genealogy: every lot made from the source
+    lots (with the path that links it to them) and where each quantity is.
+    """
+
+    _name = "recall.recall"
+    _description = "Product Recall"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_start desc, id desc"
+
+    name = fields.Char(
+        string="Reference", required=True, copy=False, readonly=True, default="/"
+    )
+    recall_type = fields.Selection(
+        [
+            ("recall", "Recall"),
+            ("withdrawal", "Market Withdrawal"),
+            ("drill", "Mock Recall Drill"),
+        ],
+        string="Type",
+        required=True,
+        default="recall",
+        tracking=True,
+    )
+    recall_class = fields.Selection(
+        [("1", "Class I"), ("2", "Class II"), ("3", "Class III")],
+        string="Class",
+        default="2",
+        tracking=True,
+        help="Class I: reasonable probability of serious health consequences; "
+        "class II: temporary or reversible consequences; class III: unlikely to "
+        "cause adverse health consequences.",
+    )
+    state = fields.Selection(
+        RECALL_STATES, required=True, default="draft", tracking=True, copy=False
+    )
+    reason = fields.Text(required=True)
+    hazard = fields.Text()
+    root_cause = fields.Text()
+    corrective_action = fields.Text()
+    consumer_instructions = fields.Text(
+        help="Shown to consumers on the public page of every affected lot."
+    )
+    user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Responsible",
+        default=lambda self: self.env.user,
+        tracking=True,
+    )
+    company_id = fields.Many2one(
+        comodel_name="res.company", required=True, default=lambda self: self.env.company
+    )
+    date_start = fields.Datetime(
+        string="Started", required=True, default=fields.Datetime.now, copy=False
+    )
+    date_scoped = fields.Datetime(string="Scoped", readonly=True, copy=False)
+    date_blocked = fields.Datetime(string="Stock Blocked", readonly=True, copy=False)
+    date_customers_ready = fields.Datetime(
+        string="Customer List Ready", readonly=True, copy=False
+    )
+    date_closed = fields.Datetime(string="Closed", readonly=True, copy=False)
+    source_lot_ids = fields.Many2many(
+        comodel_name="stock.lot",
+        relation="recall_recall_source_lot_rel",
+        string="Source Lots",
+        required=True,
+        check_company=True,
+    )
+    lot_ids = fields.One2many(
+        comodel_name="recall.lot", inverse_name="recall_id", string="Affected Lots"
+    )
+    scope_line_ids = fields.One2many(
+        comodel_name="recall.scope.line", inverse_name="recall_id", string="Scope"
+    )
+    customer_ids = fields.One2many(
+        comodel_name="recall.customer", inverse_name="recall_id", string="Customers"
+    )
+    scope_changes = fields.Text(readonly=True, copy=False)
+    lot_count = fields.Integer(compute="_compute_counts")
+    customer_count = fields.Integer(compute="_compute_counts")
+    delivered_qty = fields.Float(
+        compute="_compute_effectiveness", digits="Product Unit of Measure"
+    )
+    accounted_qty = fields.Float(
+        compute="_compute_effectiveness",
+        digits="Product Unit of Measure",
+        help="Returned, destroyed at the customer and reported still on hand.",
+    )
+    effectiveness = fields.Float(
+        compute="_compute_effectiveness",
+        help="Share of the delivered quantity accounted for by the customers.",
+    )
+    close_reason = fields.Text(copy=False)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = (
+                    self.env["ir.sequence"].next_by_code("recall.recall") or "/"
+                )
+        return super().create(vals_list)
+
+    @api.depends("lot_ids", "customer_ids")
+    def _compute_counts(self):
+        for recall in self:
+            recall.lot_count = len(recall.lot_ids)
+            recall.customer_count = len(recall.customer_ids)
+
+    @api.depends(
+        "customer_ids.delivered_qty",
+        "customer_ids.returned_qty",
+        "customer_ids.destroyed_qty",
+        "customer_ids.on_hand_qty",
+    )
+    def _compute_effectiveness(self):
+        for recall in self:
+            delivered = sum(recall.customer_ids.mapped("delivered_qty"))
+            accounted = sum(recall.customer_ids.mapped("accounted_qty"))
+            recall.delivered_qty = delivered
+            recall.accounted_qty = accounted
+            recall.effectiveness = accounted / delivered if delivered else 1.0
+
+    # ------------------------------------------------------------------
+    # Scope
+    # ------------------------------------------------------------------
+    def action_scope(self):
+        """Take the scope from the genealogy: a dated snapshot, compared with the
+        previous one when the recall is scoped again."""
+        for recall in self:
+            if recall.state in ("closed", "cancel"):
+                raise UserError(
+                    self.env._(
+                        "Recall %s is closed: it cannot be scoped again.", recall.name
+                    )
+                )
+            recall._scope()
+        return True
+
+    def _scope(self):
+        self.ensure_one()
+        # Two users scoping the same recall at once: the second waits and scopes
+        # on what the first stored.
+        self.env.cr.execute(
+            "SELECT id FROM recall_recall WHERE id = %s FOR UPDATE", [self.id]
+        )
+        genealogy = self.env["traceability.genealogy"].with_company(self.company_id)
+        result = genealogy.trace(self.source_lot_ids, "forward")
+        paths = self._lot_paths(result)
+        previous_lots = set(self.lot_ids.lot_id.ids)
+        previous_customers = set(self.customer_ids.partner_id.ids)
+        lots = self.env["stock.lot"].browse(list(result.lots))
+        existing = {recall_lot.lot_id.id: recall_lot for recall_lot in self.lot_ids}
+        lot_commands = [
+            Command.unlink(recall_lot.id)
+            for lot_id, recall_lot in existing.items()
+            if lot_id not in result.lots
+        ]
+        for lot in lots:
+            values = {
+                "level": result.lots[lot.id]["level"],
+                "path": paths.get(lot.id, lot.name),
+            }
+            if lot.id in existing:
+                lot_commands.append(Command.update(existing[lot.id].id, values))
+            else:
+                values.update(
+                    lot_id=lot.id,
+                    product_id=result.lots[lot.id]["product_id"],
+                    company_id=self.company_id.id,
+                    previous_quality_state=lot.quality_state,
+                )
+                lot_commands.append(Command.create(values))
+        product_of = {lot_id: lot["product_id"] for lot_id, lot in result.lots.items()}
+        scope_commands = [Command.clear()]
+        for values in self._prepare_scope_lines(result):
+            line = {
+                "company_id": self.company_id.id,
+                "product_id": product_of.get(values.get("lot_id")),
+            }
+            line.update(values)
+            scope_commands.append(Command.create(line))
+        self.write({"lot_ids": lot_commands, "scope_line_ids": scope_commands})
+        self._sync_customers()
+        now = fields.Datetime.now()
+        values = {"date_scoped": now, "date_customers_ready": now}
+        if self.state == "draft":
+            values["state"] = "scoped"
+        if previous_lots or previous_customers:
+            values["scope_changes"] = self._describe_changes(
+                previous_lots, previous_customers
+            )
+        self.write(values)
+
+    def _lot_paths(self, result):
+        """Lot id -> "source → … → lot", along the first path found."""
+        parent = {}
+        for edge in result.edges:
+            if edge["dst"] not in parent and edge["dst"] != edge["src"]:
+                parent.setdefault(edge["dst"], edge["src"])
+        names = {lot_id: values["name"] for lot_id, values in result.lots.items()}
+        paths = {}
+        for lot_id in result.lots:
+            chain, seen, current = [], set(), lot_id
+            while current is not None and current not in seen:
+                seen.add(current)
+                chain.append(names.get(current, str(current)))
+                current = (
+                    parent.get(current) if current not in result.root_ids else None
+                )
+            paths[lot_id] = " → ".join(reversed(chain))
+        return paths
+
+    def _prepare_scope_lines(self, result):
+        """Scope lines from the facts of the trace: where each quantity is."""
+        locations = self.env["stock.location"].browse(
+            [fact["location_id"] for fact in result.facts["stock"]]
+        )
+        warehouse_of = {location.id: location.warehouse_id.id for location in locations}
+        lines = []
+        for fact in result.facts["stock"]:
+            lines.append(
+                {
+                    "kind": "stock",
+                    "lot_id": fact["lot_id"],
+                    "location_id": fact["location_id"],
+                    "warehouse_id": warehouse_of.get(fact["location_id"]),
+                    "package_id": fact["package_id"],
+                    "quantity": fact["quantity"],
+                }
+            )
+        for kind in ("reserved", "wip", "delivery", "return"):
+            for fact in result.facts[kind]:
+                lines.append(
+                    {
+                        "kind": {"delivery": "delivered", "return": "returned"}.get(
+                            kind, kind
+                        ),
+                        "lot_id": fact["lot_id"],
+                        "picking_id": fact["picking_id"],
+                        "production_id": fact["production_id"],
+                        "partner_id": fact["commercial_partner_id"]
+                        or fact["partner_id"],
+                        "sale_order_id": fact["order_id"]
+                        if kind in ("delivery", "return", "reserved")
+                        and fact["picking_id"]
+                        else False,
+                        "location_id": fact["location_id"],
+                        "date": fact["date"],
+                        "quantity": fact["quantity"],
+                    }
+                )
+        lines += self._prepare_open_sale_lines(result)
+        return lines
+
+    def _prepare_open_sale_lines(self, result):
+        """Confirmed sales order lines of affected products not yet delivered:
+        they can still be stopped."""
+        products = self.env["stock.lot"].browse(list(result.lots)).product_id
+        if not products:
+            return []
+        order_lines = self.env["sale.order.line"].search(
+            [
+                ("product_id", "in", products.ids),
+                ("state", "=", "sale"),
+                ("company_id", "=", self.company_id.id),
+            ]
+        )
+        lines = []
+        for order_line in order_lines:
+            remaining = order_line.product_uom_qty - order_line.qty_delivered
+            if remaining <= 0:
+                continue
+            order = order_line.order_id
+            lines.append(
+                {
+                    "kind": "open_sale",
+                    "product_id": order_line.product_id.id,
+                    "sale_order_id": order.id,
+                    "partner_id": order.partner_id.commercial_partner_id.id,
+                    "date": order.commitment_date or order.date_order,
+                    "quantity": remaining,
+                }
+            )
+        return lines
+
+    def _sync_customers(self):
+        """One notice per customer who received affected goods."""
+        self.ensure_one()
+        delivered = self.scope_line_ids.filtered(lambda line: line.kind == "delivered")
+        partners = delivered.partner_id
+        existing = self.customer_ids.partner_id
+        self.env["recall.customer"].with_context(
+            mail_create_nolog=True, mail_create_nosubscribe=True
+        ).create(
+            [
+                {"recall_id": self.id, "partner_id": partner.id}
+                for partner in partners - existing
+            ]
+        )
+
+    def _describe_changes(self, previous_lots, previous_customers):
+        current_lots = set(self.lot_ids.lot_id.ids)
+        current_customers = set(self.customer_ids.partner_id.ids)
+        Lot, Partner = self.env["stock.lot"], self.env["res.partner"]
+        parts = []
+        for label, ids in (
+            (self.env._("New lots"), current_lots - previous_lots),
+            (self.env._("Lots no longer in scope"), previous_lots - current_lots),
+        ):
+            if ids:
+                parts.append(
+                    f"{label}: {', '.join(Lot.browse(sorted(ids)).mapped('name'))}"
+                )
+        new_customers = current_customers - previous_customers
+        if new_customers:
+            names = ", ".join(
+                Partner.browse(sorted(new_customers)).mapped("display_name")
+            )
+            parts.append(f"{self.env._('New customers')}: {names}")
+        return "\n".join(parts) or self.env._("No change since the previous scope.")
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def _check_manager(self):
+        if not self.env.user.has_group("recall_management.group_recall_manager"):
+            raise UserError(self.env._("Only a Recall Manager can do this."))
+
+    def action_block_stock(self):
+        """Block every affected lot and release its open reservations."""
+        self._check_manager()
+        for recall in self:
+            if recall.state not in ("scoped", "in_progress"):
+                raise UserError(self.env._("Scope the recall before blocking stock."))
+            lots = recall.lot_ids.lot_id
+            lots = lots.with_context(traceability_recall_id=recall.id)
+            lots._traceability_set_quality_state(
+                "blocked",
+                self.env._("Blocked by recall %s.", recall.name),
+            )
+            recall._unreserve(lots)
+            recall.write(
+                {
+                    "state": "in_progress",
+                    "date_blocked": recall.date_blocked or fields.Datetime.now(),
+                }
+            )
+            recall.message_post(body=self.env._("%s affected lots blocked.", len(lots)))
+        return True
+
+    def _unreserve(self, lots):
+        move_lines = self.env["stock.move.line"].search(
+            [
+                ("lot_id", "in", lots.ids),
+                ("state", "not in", ("done", "cancel")),
+                ("picked", "=", False),
+            ]
+        )
+        moves = move_lines.move_id
+        if moves:
+            moves._do_unreserve()
+
+    def action_hold_deliveries(self):
+        """Cancel the open deliveries of affected lots (open sales order lines of
+        affected products are listed in the scope to be stopped)."""
+        self._check_manager()
+        for recall in self:
+            pickings = recall.scope_line_ids.filtered(
+                lambda line: line.kind == "reserved"
+                and line.picking_id.picking_type_code == "outgoing"
+            ).picking_id
+            pickings = pickings.filtered(lambda p: p.state not in ("done", "cancel"))
+            pickings.action_cancel()
+            if pickings:
+                recall.message_post(
+                    body=self.env._(
+                        "Open deliveries cancelled: %s",
+                        ", ".join(pickings.mapped("name")),
+                    )
+                )
+        return True
+
+    def action_notify_customers(self):
+        """E-mail each affected customer their deliveries, lots and quantities,
+        with a link to the notice in their portal. Drills notify nobody."""
+        self._check_manager()
+        template = self.env.ref("recall_management.mail_template_recall_notice")
+        for recall in self:
+            if recall.recall_type == "drill":
+                raise UserError(
+                    self.env._("A mock recall drill does not notify customers.")
+                )
+            for customer in recall.customer_ids.filtered(lambda c: not c.date_notified):
+                customer._portal_ensure_token()
+                customer.message_post_with_source(
+                    template, subtype_xmlid="mail.mt_comment"
+                )
+                customer.date_notified = fields.Datetime.now()
+        return True
+
+    def action_close(self):
+        self._check_manager()
+        for recall in self:
+            undecided = recall.lot_ids.filtered(lambda lot: not lot.decision)
+            if undecided and recall.recall_type != "drill":
+                raise UserError(
+                    self.env._(
+                        "Decide on every lot before closing. Missing: %s",
+                        ", ".join(undecided.lot_id.mapped("name")),
+                    )
+                )
+            threshold = recall.company_id.recall_effectiveness_threshold
+            if (
+                recall.recall_type != "drill"
+                and recall.effectiveness < threshold
+                and not recall.close_reason
+            ):
+                raise UserError(
+                    self.env._(
+                        "Effectiveness %(reached).0f%% is below the %(threshold).0f%% "
+                        "threshold: give a reason for closing.",
+                        reached=recall.effectiveness * 100,
+                        threshold=threshold * 100,
+                    )
+                )
+            for recall_lot in recall.lot_ids:
+                recall_lot._apply_decision()
+            recall.write({"state": "closed", "date_closed": fields.Datetime.now()})
+        return True
+
+    def action_cancel(self):
+        self._check_manager()
+        self.write({"state": "cancel"})
+        return True
+
+    # ------------------------------------------------------------------
+    # Drill
+    # ------------------------------------------------------------------
+    def _drill_steps(self):
+        """(step, seconds since the start) of a drill."""
+        self.ensure_one()
+        steps = []
+        for label, date in (
+            (self.env._("Scope taken"), self.date_scoped),
+            (self.env._("Stock blocked"), self.date_blocked),
+            (self.env._("Customer list ready"), self.date_customers_ready),
+        ):
+            if date:
+                steps.append((label, (date - self.date_start).total_seconds()))
+        return steps
+
+    def _source_accounted_share(self):
+        """Share of the source lots' quantity found again in the scope: in stock,
+        delivered, in open transfers or manufacturing, consumed into other lots."""
+        self.ensure_one()
+        genealogy = self.env["traceability.genealogy"].with_company(self.company_id)
+        kinds = ("receipt", "made", "consumed", "stock", "delivery", "scrap")
+        result = genealogy.trace(self.source_lot_ids, "forward", parts=kinds)
+        roots = set(self.source_lot_ids.ids)
+        incoming = sum(
+            fact["quantity"]
+            for kind in ("receipt", "made")
+            for fact in result.facts[kind]
+            if fact["lot_id"] in roots
+        )
+        if not incoming:
+            return 1.0
+        found = sum(
+            fact["quantity"]
+            for kind in ("consumed", "stock", "delivery", "scrap")
+            for fact in result.facts[kind]
+            if fact["lot_id"] in roots
+        )
+        return min(found / incoming, 1.0)
+
+    # ------------------------------------------------------------------
+    # Helpers for views and reports
+    # ------------------------------------------------------------------
+    def _delivered_by_customer(self):
+        """Partner -> list of delivered scope lines."""
+        self.ensure_one()
+        result = defaultdict(lambda: self.env["recall.scope.line"])
+        for line in self.scope_line_ids.filtered(lambda line: line.kind == "delivered"):
+            result[line.partner_id] |= line
+        return result
+
+    @api.constrains("source_lot_ids", "company_id")
+    def _check_source_lots(self):
+        for recall in self:
+            foreign = recall.source_lot_ids.filtered(
+                lambda lot, recall=recall: lot.company_id
+                and lot.company_id != recall.company_id
+            )
+            if foreign:
+                raise ValidationError(
+                    self.env._(
+                        "Lots of another company cannot be recalled here: %s",
+                        ", ".join(foreign.mapped("name")),
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Exports
+    # ------------------------------------------------------------------
+    def _download(self, basename, header, rows, file_format):
+        """A CSV or XLSX attachment of ``rows``, returned as a download action.
+        Text cells that a spreadsheet would read as formulas stay text."""
+        self.ensure_one()
+        if file_format == "xlsx":
+            buffer = io.BytesIO()
+            workbook = xlsxwriter.Workbook(
+                buffer, {"in_memory": True, "strings_to_formulas": False}
+            )
+            sheet = workbook.add_worksheet(basename[:31])
+            bold = workbook.add_format({"bold": True})
+            sheet.write_row(0, 0, header, bold)
+            for index, row in enumerate(rows, start=1):
+                sheet.write_row(index, 0, [_cell(value) for value in row])
+            sheet.autofilter(0, 0, len(rows), len(header) - 1)
+            workbook.close()
+            data = buffer.getvalue()
+            mimetype = (
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            )
+        else:
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            writer.writerow(header)
+            for row in rows:
+                writer.writerow(
+                    [
+                        f"'{value}"
+                        if isinstance(value, str) and value[:1] in "=+-@"
+                        else _cell(value)
+                        for value in row
+                    ]
+                )
+            data = buffer.getvalue().encode()
+            mimetype = "text/csv"
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": f"{self.name.replace('/', '-')}-{basename}.{file_format}",
+                "raw": data,
+                "mimetype": mimetype,
+                "res_model": self._name,
+                "res_id": self.id,
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }
+
+    def _scope_rows(self):
+        kinds = dict(
+            self.env["recall.scope.line"]
+            ._fields["kind"]
+            ._description_selection(self.env)
+        )
+        header = [
+            self.env._("Kind"),
+            self.env._("Product"),
+            self.env._("Lot/Serial Number"),
+            self.env._("Quantity"),
+            self.env._("Unit"),
+            self.env._("Warehouse"),
+            self.env._("Location"),
+            self.env._("Transfer"),
+            self.env._("Sales Order"),
+            self.env._("Manufacturing Order"),
+            self.env._("Partner"),
+            self.env._("Email"),
+            self.env._("Phone"),
+            self.env._("Date"),
+        ]
+        rows = [
+            [
+                kinds[line.kind],
+                line.product_id.display_name,
+                line.lot_id.name,
+                line.quantity,
+                line.uom_id.name,
+                line.warehouse_id.name,
+                line.location_id.display_name,
+                line.picking_id.name,
+                line.sale_order_id.name,
+                line.production_id.name,
+                line.partner_id.display_name,
+                line.partner_email,
+                line.partner_phone,
+                line.date,
+            ]
+            for line in self.scope_line_ids
+        ]
+        return header, rows
+
+    def action_export_scope_csv(self):
+        return self._download("scope", *self._scope_rows(), "csv")
+
+    def action_export_scope_xlsx(self):
+        return self._download("scope", *self._scope_rows(), "xlsx")
+
+    @staticmethod
+    def _address(partner):
+        return ", ".join(
+            part
+            for part in (
+                partner.name,
+                partner.street,
+                partner.zip,
+                partner.city,
+                partner.country_id.name,
+            )
+            if part
+        )
+
+    def _fsma_rows(self):
+        """Critical tracking events of the scope (receiving, transformation,
+        shipping) with their key data elements: FSMA 204 sortable spreadsheet."""
+        self.ensure_one()
+        genealogy = self.env["traceability.genealogy"].with_company(self.company_id)
+        result = genealogy.trace(self.source_lot_ids, "forward")
+        backward = genealogy.trace(self.source_lot_ids, "backward", parts=("receipt",))
+        lots = self.env["stock.lot"].browse(list(result.lots) + list(backward.lots))
+        by_id = {lot.id: lot for lot in lots}
+        pickings = self.env["stock.picking"].browse(
+            [
+                fact["picking_id"]
+                for kind in ("receipt", "delivery")
+                for fact in result.facts[kind] + backward.facts[kind]
+                if fact["picking_id"]
+            ]
+        )
+        picking_by_id = {picking.id: picking for picking in pickings}
+        company_address = self._address(self.company_id.partner_id)
+        header = [
+            self.env._("Event"),
+            self.env._("Traceability Lot Code"),
+            self.env._("Product Description"),
+            self.env._("Quantity"),
+            self.env._("Unit of Measure"),
+            self.env._("Ship-From / Source Location"),
+            self.env._("Ship-To / Location"),
+            self.env._("Date"),
+            self.env._("Reference Document Type"),
+            self.env._("Reference Document Number"),
+            self.env._("Input Lots"),
+        ]
+        rows = []
+        seen_receipts = set()
+        for fact in backward.facts["receipt"] + result.facts["receipt"]:
+            key = (fact["lot_id"], fact["picking_id"], fact["quantity"])
+            if key in seen_receipts:
+                continue
+            seen_receipts.add(key)
+            lot = by_id[fact["lot_id"]]
+            picking = picking_by_id.get(fact["picking_id"])
+            rows.append(
+                [
+                    self.env._("Receiving"),
+                    lot.name,
+                    lot.product_id.display_name,
+                    fact["quantity"],
+                    lot.product_uom_id.name,
+                    self._address(picking.partner_id) if picking else "",
+                    company_address,
+                    fact["date"],
+                    self.env._("Receipt"),
+                    picking.name if picking else "",
+                    "",
+                ]
+            )
+        inputs = defaultdict(set)
+        for edge in result.edges:
+            inputs[(edge["dst"], edge["production_id"] or edge["unbuild_id"])].add(
+                edge["src"]
+            )
+        productions = self.env["mrp.production"].browse(
+            [
+                fact["production_id"]
+                for fact in result.facts["made"]
+                if fact["production_id"]
+            ]
+        )
+        production_by_id = {production.id: production for production in productions}
+        for fact in result.facts["made"]:
+            lot = by_id[fact["lot_id"]]
+            production = production_by_id.get(fact["production_id"])
+            source_lots = inputs.get((fact["lot_id"], fact["production_id"]), ())
+            rows.append(
+                [
+                    self.env._("Transformation"),
+                    lot.name,
+                    lot.product_id.display_name,
+                    fact["quantity"],
+                    lot.product_uom_id.name,
+                    company_address,
+                    company_address,
+                    fact["date"],
+                    self.env._("Manufacturing Order"),
+                    production.name if production else "",
+                    ", ".join(sorted(by_id[i].name for i in source_lots if i in by_id)),
+                ]
+            )
+        for fact in result.facts["delivery"]:
+            lot = by_id[fact["lot_id"]]
+            picking = picking_by_id.get(fact["picking_id"])
+            rows.append(
+                [
+                    self.env._("Shipping"),
+                    lot.name,
+                    lot.product_id.display_name,
+                    fact["quantity"],
+                    lot.product_uom_id.name,
+                    company_address,
+                    self._address(picking.partner_id) if picking else "",
+                    fact["date"],
+                    self.env._("Delivery"),
+                    picking.name if picking else "",
+                    "",
+                ]
+            )
+        rows.sort(key=lambda row: (row[7] or fields.Datetime.now(), row[1]))
+        return header, rows
+
+    def action_export_fsma(self):
+        return self._download("fsma204", *self._fsma_rows(), "xlsx")
+
+    def _one_up_one_down_rows(self):
+        """EU "one step back, one step forward": suppliers of the source lots and
+        customers of the affected lots."""
+        self.ensure_one()
+        genealogy = self.env["traceability.genealogy"].with_company(self.company_id)
+        backward = genealogy.trace(self.source_lot_ids, "backward", parts=("receipt",))
+        header = [
+            self.env._("Direction"),
+            self.env._("Product"),
+            self.env._("Lot/Serial Number"),
+            self.env._("Quantity"),
+            self.env._("Unit"),
+            self.env._("Supplier or Customer"),
+            self.env._("Address"),
+            self.env._("Date"),
+            self.env._("Document"),
+        ]
+        rows = []
+        lots = self.env["stock.lot"].browse(list(backward.lots))
+        by_id = {lot.id: lot for lot in lots}
+        Partner = self.env["res.partner"]
+        Picking = self.env["stock.picking"]
+        for fact in backward.facts["receipt"]:
+            lot = by_id[fact["lot_id"]]
+            partner = Partner.browse(
+                fact["commercial_partner_id"] or fact["partner_id"]
+            )
+            rows.append(
+                [
+                    self.env._("One step back (supplier)"),
+                    lot.product_id.display_name,
+                    lot.name,
+                    fact["quantity"],
+                    lot.product_uom_id.name,
+                    partner.display_name,
+                    self._address(partner),
+                    fact["date"],
+                    Picking.browse(fact["picking_id"]).name
+                    if fact["picking_id"]
+                    else "",
+                ]
+            )
+        for line in self.scope_line_ids.filtered(lambda line: line.kind == "delivered"):
+            rows.append(
+                [
+                    self.env._("One step forward (customer)"),
+                    line.product_id.display_name,
+                    line.lot_id.name,
+                    line.quantity,
+                    line.uom_id.name,
+                    line.partner_id.display_name,
+                    self._address(line.partner_id),
+                    line.date,
+                    line.picking_id.name,
+                ]
+            )
+        return header, rows
+
+    def action_export_one_up_one_down(self):
+        return self._download(
+            "one-step-back-forward", *self._one_up_one_down_rows(), "xlsx"
+        )
+
+
+def _cell(value):
+    if isinstance(value, datetime.datetime):
+        return fields.Datetime.to_string(value)
+    if value is False or value is None:
+        return ""
+    return value

@@ -1,0 +1,41 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class RecallScopeLine(models.Model):
+    """Where a quantity of an affected lot was when the recall was scoped."""
+
+    _name = "recall.scope.line"
+    _description = "Recall Scope Line"
+    _order = "recall_id, kind, partner_id, date, id"
+
+    recall_id = fields.Many2one(
+        comodel_name="recall.recall", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(comodel_name="res.company", required=True, index=True)
+    kind = fields.Selection(
+        [
+            ("stock", "In Stock"),
+            ("reserved", "Reserved in Open Transfer"),
+            ("wip", "In Open Manufacturing Order"),
+            ("open_sale", "Open Sales Order"),
+            ("delivered", "Delivered"),
+            ("returned", "Returned"),
+        ],
+        required=True,
+    )
+    lot_id = fields.Many2one(comodel_name="stock.lot", string="Lot/Serial Number")
+    product_id = fields.Many2one(comodel_name="product.product")
+    uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
+    # No decimal precision lookup per line: scopes hold thousands of lines.
+    quantity = fields.Float()
+    location_id = fields.Many2one(comodel_name="stock.location")
+    warehouse_id = fields.Many2one(comodel_name="stock.warehouse")
+    package_id = fields.Many2one(comodel_name="stock.quant.package")
+    picking_id = fields.Many2one(comodel_name="stock.picking", string="Transfer")
+    production_id = fields.Many2one(comodel_name="mrp.production")
+    sale_order_id = fields.Many2one(comodel_name="sale.order")
+    partner_id = fields.Many2one(comodel_name="res.partner", string="Partner")
+    partner_email = fields.Char(related="partner_id.email", string="Email")
+    partner_phone = fields.Char(related="partner_id.phone", string="Phone")
+    date = fields.Datetime()

@@ -1,0 +1,73 @@
+from conftest import load_module
+
+graph = load_module("quality_traceability/tools/trace_graph.py")
+
+
+def edge(src, dst):
+    return {"src": src, "dst": dst}
+
+
+# Raw lots 1 and 2 feed 3; 3 feeds 4 and 5; 2 also feeds 5 (a diamond); 5 is
+# unbuilt back into 2 (a cycle).
+EDGES = [edge(1, 3), edge(2, 3), edge(3, 4), edge(3, 5), edge(2, 5), edge(5, 2)]
+
+
+def test_adjacency_follows_direction():
+    forward = graph.adjacency(EDGES, graph.FORWARD)
+    assert forward == {1: [3], 2: [3, 5], 3: [4, 5], 5: [2]}
+    backward = graph.adjacency(EDGES, graph.BACKWARD)
+    assert backward == {3: [1, 2], 4: [3], 5: [2, 3], 2: [5]}
+
+
+def test_levels_are_shortest_distances_and_cycles_end():
+    assert graph.compute_levels((1,), EDGES, graph.FORWARD) == {
+        1: 0,
+        3: 1,
+        4: 2,
+        5: 2,
+        2: 3,
+    }
+    assert graph.compute_levels((2,), EDGES, graph.FORWARD) == {2: 0, 3: 1, 5: 1, 4: 2}
+    assert graph.compute_levels((4,), EDGES, graph.BACKWARD) == {
+        4: 0,
+        3: 1,
+        1: 2,
+        2: 2,
+        5: 3,
+    }
+
+
+def test_tree_rows_show_a_repeated_lot_once_expanded():
+    result = graph.TraceResult(direction=graph.FORWARD, root_ids=(1,), edges=EDGES)
+    rows = list(graph.tree_rows(result))
+    assert rows == [
+        (0, 1, None, False),
+        (1, 3, 1, False),
+        (2, 4, 3, False),
+        (2, 5, 3, False),
+        (3, 2, 5, False),
+        (4, 3, 2, True),
+        (4, 5, 2, True),
+    ]
+
+
+def test_result_properties():
+    result = graph.TraceResult(direction=graph.FORWARD, root_ids=(1,))
+    result.lots = {1: {"name": "L1"}, 3: {"name": "L3"}}
+    result.facts["delivery"] = [
+        {"lot_id": 3, "picking_id": 10, "commercial_partner_id": 7},
+        {"lot_id": 3, "picking_id": 11, "commercial_partner_id": 7},
+        {"lot_id": 3, "picking_id": None, "commercial_partner_id": None},
+    ]
+    result.facts["receipt"] = [
+        {"lot_id": 1, "picking_id": 5, "commercial_partner_id": 9}
+    ]
+    assert result.lot_ids == {1, 3}
+    assert result.delivery_picking_ids == {10, 11}
+    assert result.customer_ids == {7}
+    assert result.receipt_picking_ids == {5}
+    assert result.vendor_ids == {9}
+    by_lot = result.facts_by_lot()
+    assert [kind for kind, _fact in by_lot[1]] == ["receipt"]
+    assert [kind for kind, _fact in by_lot[3]] == ["delivery"] * 3
+    assert set(graph.TRACE_PARTS) == {"edges", *graph.FACT_KINDS}
