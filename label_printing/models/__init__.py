@@ -7,3 +7,4 @@ from . import res_company
 from . import res_config_settings
 from . import stock_quant_package
 from . import mrp_production
+from . import traceability_check

@@ -17,6 +17,12 @@ class ResCompany(models.Model):
         "finished lots to the template and printer chosen for the product.",
     )
 
+    label_auto_print_final_inspection = fields.Boolean(
+        string="Print Labels after Final Inspection",
+        help="When a final-inspection check passes, queue the labels of its lots "
+        "to the template and printer chosen for the product.",
+    )
+
     @api.constrains("label_gs1_company_prefix")
     def _check_label_gs1_company_prefix(self):
         for company in self:

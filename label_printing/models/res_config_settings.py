@@ -11,3 +11,6 @@ class ResConfigSettings(models.TransientModel):
     label_auto_print_production = fields.Boolean(
         related="company_id.label_auto_print_production", readonly=False
     )
+    label_auto_print_final_inspection = fields.Boolean(
+        related="company_id.label_auto_print_final_inspection", readonly=False
+    )

@@ -77,6 +77,24 @@ class TestLabelSerialsPackages(LabelCommon):
         self.assertEqual(log.state, "done")
         self.assertIn(b"SN-9", self.fake.wait(before + 1)[before])
 
+    def test_auto_print_when_final_inspection_passes(self):
+        self.template.printer_id = self.printer
+        self.env.company.label_auto_print_final_inspection = True
+        point = self.env["traceability.control.point"].create(
+            {"name": "Final inspection", "stage": "final"}
+        )
+        Check = self.env["traceability.check"]
+        Check.create({"control_point_id": point.id, "lot_id": self.shell_lot.id})
+        log = self.env["label.print.log"].search([("state", "=", "queued")])
+        self.assertEqual(log.lot_ids, self.shell_lot)
+        # Other stages print nothing.
+        log.unlink()
+        incoming = self.env["traceability.control.point"].create(
+            {"name": "Incoming", "stage": "incoming"}
+        )
+        Check.create({"control_point_id": incoming.id, "lot_id": self.shell_lot.id})
+        self.assertFalse(self.env["label.print.log"].search([("state", "=", "queued")]))
+
     def test_no_auto_print_unless_configured(self):
         self.template.printer_id = self.printer
         self.builder._produce(
