@@ -191,6 +191,23 @@ class TraceabilityScan(models.AbstractModel):
                     "name": point.name,
                     "stage": point.stage,
                     "require_notes": point.require_notes,
+                    "require_workcenter": point.require_workcenter,
+                    "workcenters": [
+                        {"id": workcenter.id, "name": workcenter.display_name}
+                        for workcenter in (
+                            point.workcenter_ids
+                            or self.env["mrp.workcenter"].search(
+                                [
+                                    (
+                                        "company_id",
+                                        "in",
+                                        [False, *self.env.companies.ids],
+                                    )
+                                ],
+                                limit=100,
+                            )
+                        )
+                    ],
                     "specs": [
                         {
                             "id": spec.id,
@@ -216,7 +233,9 @@ class TraceabilityScan(models.AbstractModel):
         return f"[{low} – {high}]"
 
     @api.model
-    def scanner_submit(self, lot_id, point_id, values, notes=None, package_id=None):
+    def scanner_submit(
+        self, lot_id, point_id, values, notes=None, package_id=None, workcenter_id=None
+    ):
         """Record one check of a lot (or a package) from the scanner screen."""
         [result] = self.record_scans(
             [
@@ -226,6 +245,7 @@ class TraceabilityScan(models.AbstractModel):
                     "control_point": point_id,
                     "values": values,
                     "notes": notes,
+                    "workcenter": workcenter_id or None,
                 }
             ],
             source="screen",

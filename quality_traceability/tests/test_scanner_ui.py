@@ -26,6 +26,28 @@ class TestScannerService(QualityCommon):
         check = self.env["traceability.check"].browse(result["id"])
         self.assertEqual(check.source, "screen")
 
+    def test_equipment_from_the_scanner(self):
+        self.receive([("SC-2", 5)])
+        lot = self.lot(self.raw, "SC-2")
+        press = self.env["mrp.workcenter"].create({"name": "Press 7"})
+        self.incoming_point.write(
+            {"require_workcenter": True, "workcenter_ids": [(6, 0, press.ids)]}
+        )
+        Scan = self.env["traceability.scan"]
+        point = Scan.scanner_lookup("SC-2")["points"][0]
+        self.assertTrue(point["require_workcenter"])
+        self.assertEqual(point["workcenters"], [{"id": press.id, "name": "Press 7"}])
+        values = {"Width": "10", "Visual": "pass"}
+        missing = Scan.scanner_submit(lot.id, self.incoming_point.id, values)
+        self.assertEqual(missing["status"], "error")
+        self.assertIn("equipment", missing["error"])
+        result = Scan.scanner_submit(
+            lot.id, self.incoming_point.id, values, workcenter_id=press.id
+        )
+        self.assertEqual(result["status"], "created")
+        check = self.env["traceability.check"].browse(result["id"])
+        self.assertEqual(check.workcenter_id, press)
+
 
 @tagged("post_install", "-at_install")
 class TestScannerTour(HttpCase):

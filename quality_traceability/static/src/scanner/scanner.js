@@ -25,6 +25,7 @@ export class TraceabilityScanner extends Component {
             point: null,
             values: {},
             notes: "",
+            workcenterId: "",
             message: null,
             result: null,
             busy: false,
@@ -105,12 +106,14 @@ export class TraceabilityScanner extends Component {
         this.state.point = null;
         this.state.values = {};
         this.state.notes = "";
+        this.state.workcenterId = "";
     }
 
     selectPoint(point) {
         this.state.point = point;
         this.state.values = {};
         this.state.notes = "";
+        this.state.workcenterId = "";
     }
 
     setPassFail(spec, verdict) {
@@ -137,6 +140,9 @@ export class TraceabilityScanner extends Component {
         if (point.require_notes && !this.state.notes.trim()) {
             missing.push(_t("Notes"));
         }
+        if (point.require_workcenter && !this.state.workcenterId) {
+            missing.push(_t("Equipment"));
+        }
         if (missing.length) {
             this.feedback("danger", _t("Missing required value(s): %s", missing.join(", ")));
             return;
@@ -150,6 +156,7 @@ export class TraceabilityScanner extends Component {
                 this.state.values,
                 this.state.notes,
                 lot.package ? lot.id : false,
+                this.state.workcenterId ? parseInt(this.state.workcenterId) : false,
             ]);
             if (answer.status !== "created") {
                 this.feedback("danger", answer.error);
