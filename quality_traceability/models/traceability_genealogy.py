@@ -78,6 +78,27 @@ closure(lot_id) AS (
        AND nxt.company_id = ANY(%(companies)s)
 )"""
 
+# Without any unbuild order in the database, the walk follows the manufacturing
+# links alone.
+_CLOSURE_NO_UNBUILD = """
+closure(lot_id) AS (
+    SELECT root.id
+      FROM stock_lot root
+     WHERE root.id = ANY(%(roots)s)
+       AND (root.company_id IS NULL OR root.company_id = ANY(%(companies)s))
+    UNION
+    SELECT nxt.lot_id
+      FROM closure
+      JOIN stock_move_line cur
+        ON cur.lot_id = closure.lot_id AND cur.state = 'done'
+      JOIN stock_move_line_consume_rel rel ON rel.%(cur_column)s = cur.id
+      JOIN stock_move_line nxt ON nxt.id = rel.%(next_column)s
+     WHERE nxt.state = 'done'
+       AND nxt.lot_id IS NOT NULL
+       AND cur.company_id = ANY(%(companies)s)
+       AND nxt.company_id = ANY(%(companies)s)
+)"""
+
 # Unbuild orders are few: their line pairs are listed once, before the walk.
 _UNBUILD_STEPS = """
 unbuild_steps(cur_id, next_id) AS MATERIALIZED (
@@ -306,12 +327,15 @@ class TraceabilityGenealogy(models.AbstractModel):
         lot is visited once, so diamonds and cycles end), index lookups only."""
         cur_column, next_column = _STEP_COLUMNS[direction]
         cur_location, next_location = _UNBUILD_LOCATIONS[direction]
+        self.env.cr.execute(
+            "SELECT 1 FROM stock_move WHERE unbuild_id IS NOT NULL LIMIT 1"
+        )
+        if self.env.cr.fetchone():
+            ctes = _UNBUILD_STEPS + "," + _CLOSURE
+        else:
+            ctes = _CLOSURE_NO_UNBUILD
         return SQL(
-            "WITH RECURSIVE"
-            + _UNBUILD_STEPS
-            + ","
-            + _CLOSURE
-            + " SELECT lot_id FROM closure",
+            "WITH RECURSIVE" + ctes + " SELECT lot_id FROM closure",
             roots=list(root_ids),
             companies=list(self.env.companies.ids),
             cur_column=SQL.identifier(cur_column),

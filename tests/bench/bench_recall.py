@@ -6,11 +6,10 @@ lots and customer deliveries with Odoo's own tools the way a coordinator must in
 Usage: bench_recall.py DBNAME (run by setup/bench.sh recall)
 """
 
-from trace_common import lots, report_oracle, run
+from trace_common import report_oracle, run
 
 
-def ours(env):
-    raw, _finished = lots(env)
+def ours(env, raw, _finished):
     recall = env["recall.recall"].create(
         {"reason": "Benchmark", "source_lot_ids": [(6, 0, raw.ids)]}
     )
@@ -23,8 +22,7 @@ def ours(env):
     }
 
 
-def odoo(env):
-    raw, _finished = lots(env)
+def odoo(env, raw, _finished):
     lot_ids, deliveries = report_oracle().report_forward(env, raw)
     return {"lots": lot_ids, "deliveries": deliveries}
 

@@ -6,17 +6,15 @@ reached, and so on.
 Usage: bench_trace.py DBNAME (run by setup/bench.sh trace)
 """
 
-from trace_common import lots, report_oracle, run
+from trace_common import report_oracle, run
 
 
-def ours(env):
-    raw, _finished = lots(env)
+def ours(env, raw, _finished):
     result = env["traceability.genealogy"].trace(raw, "forward")
     return {"lots": result.lot_ids, "deliveries": result.delivery_picking_ids}
 
 
-def odoo(env):
-    raw, _finished = lots(env)
+def odoo(env, raw, _finished):
     lot_ids, deliveries = report_oracle().report_forward(env, raw)
     return {"lots": lot_ids, "deliveries": deliveries}
 

@@ -4,19 +4,17 @@ traceability report unfolded upstream line by line.
 Usage: bench_trace_backward.py DBNAME (run by setup/bench.sh trace-backward)
 """
 
-from trace_common import lots, report_oracle, run
+from trace_common import report_oracle, run
 
 
-def ours(env):
-    _raw, finished = lots(env)
+def ours(env, _raw, finished):
     result = env["traceability.genealogy"].trace(
         finished, "backward", parts=("receipt",)
     )
     return {"lots": result.lot_ids, "receipts": result.receipt_picking_ids}
 
 
-def odoo(env):
-    _raw, finished = lots(env)
+def odoo(env, _raw, finished):
     lot_ids, receipts = report_oracle().report_backward(env, finished)
     return {"lots": lot_ids, "receipts": receipts}
 

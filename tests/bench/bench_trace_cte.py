@@ -6,7 +6,7 @@ transfers and manufacturing orders, should stay within 2x of it (ratio >= 0.5).
 Usage: bench_trace_cte.py DBNAME (run by setup/bench.sh trace-cte)
 """
 
-from trace_common import lots, run
+from trace_common import run
 
 BARE_CTE = """
     WITH RECURSIVE closure(lot_id) AS (
@@ -30,14 +30,12 @@ BARE_CTE = """
 """
 
 
-def ours(env):
-    raw, _finished = lots(env)
+def ours(env, raw, _finished):
     result = env["traceability.genealogy"].trace(raw, "forward", parts=("delivery",))
     return {"lots": result.lot_ids, "deliveries": result.delivery_picking_ids}
 
 
-def bare_cte(env):
-    raw, _finished = lots(env)
+def bare_cte(env, raw, _finished):
     env.cr.execute(BARE_CTE, [raw.id])
     rows = env.cr.fetchall()
     return {
