@@ -125,6 +125,9 @@ odoo_suite() {
 
     # setup/run.sh serves the backend of that database: /web/login answers, admin logs in.
     check "setup/run.sh serves /web/login and admin logs in" serve_smoke "$db"
+    # Two users scoping and blocking the same recall at once (commits: last on $db).
+    check "recall: two users scope and block at once" \
+        env ODOO_SRC="$ODOO_SRC" "$VENV/bin/python" "$PROJECT_DIR/tests/bench/recall_concurrency.py" "$db"
     [ $keep_db = 1 ] || dropdb --if-exists "$db"
 }
 

@@ -20,6 +20,18 @@ def odoo_env(dbname):
     from odoo import api
 
     odoo_src = os.environ.get("ODOO_SRC", "/opt/odoo")
+    if not _CONFIGURED:
+        _configure(odoo, odoo_src)
+    registry = odoo.modules.registry.Registry(dbname)
+    with registry.cursor() as cr:
+        yield api.Environment(cr, odoo.SUPERUSER_ID, {})
+
+
+_CONFIGURED = []
+
+
+def _configure(odoo, odoo_src):
+    """Odoo's configuration can be parsed once per process."""
     odoo.tools.config.parse_config(
         [
             f"--addons-path={odoo_src}/addons,{odoo_src}/odoo/addons,{PROJECT_DIR}",
@@ -30,9 +42,7 @@ def odoo_env(dbname):
             "--log-level=warn",
         ]
     )
-    registry = odoo.modules.registry.Registry(dbname)
-    with registry.cursor() as cr:
-        yield api.Environment(cr, odoo.SUPERUSER_ID, {})
+    _CONFIGURED.append(True)
 
 
 def median_time(func, repeat=5):
