@@ -62,6 +62,21 @@ closure(lot_id) AS (
       FROM closure
       JOIN stock_move_line cur
         ON cur.lot_id = closure.lot_id AND cur.state = 'done'
+      %(step)s
+      JOIN stock_move_line nxt ON nxt.id = step.next_id
+     WHERE nxt.state = 'done'
+       AND nxt.lot_id IS NOT NULL
+       AND cur.company_id = ANY(%(companies)s)
+       AND nxt.company_id = ANY(%(companies)s)
+)"""
+
+# One step of the walk: the manufacturing links of a line...
+_STEP = """
+      JOIN (SELECT %(cur_column)s AS cur_id, %(next_column)s AS next_id
+              FROM stock_move_line_consume_rel) step ON step.cur_id = cur.id"""
+
+# ... and, when the database has unbuild orders, their links too.
+_STEP_WITH_UNBUILDS = """
       JOIN LATERAL (
           SELECT rel.%(next_column)s AS next_id
             FROM stock_move_line_consume_rel rel
@@ -70,34 +85,7 @@ closure(lot_id) AS (
           SELECT unbuild_steps.next_id
             FROM unbuild_steps
            WHERE unbuild_steps.cur_id = cur.id
-      ) step ON TRUE
-      JOIN stock_move_line nxt ON nxt.id = step.next_id
-     WHERE nxt.state = 'done'
-       AND nxt.lot_id IS NOT NULL
-       AND cur.company_id = ANY(%(companies)s)
-       AND nxt.company_id = ANY(%(companies)s)
-)"""
-
-# Without any unbuild order in the database, the walk follows the manufacturing
-# links alone.
-_CLOSURE_NO_UNBUILD = """
-closure(lot_id) AS (
-    SELECT root.id
-      FROM stock_lot root
-     WHERE root.id = ANY(%(roots)s)
-       AND (root.company_id IS NULL OR root.company_id = ANY(%(companies)s))
-    UNION
-    SELECT nxt.lot_id
-      FROM closure
-      JOIN stock_move_line cur
-        ON cur.lot_id = closure.lot_id AND cur.state = 'done'
-      JOIN stock_move_line_consume_rel rel ON rel.%(cur_column)s = cur.id
-      JOIN stock_move_line nxt ON nxt.id = rel.%(next_column)s
-     WHERE nxt.state = 'done'
-       AND nxt.lot_id IS NOT NULL
-       AND cur.company_id = ANY(%(companies)s)
-       AND nxt.company_id = ANY(%(companies)s)
-)"""
+      ) step ON TRUE"""
 
 # Unbuild orders are few: their line pairs are listed once, before the walk.
 _UNBUILD_STEPS = """
@@ -331,11 +319,16 @@ class TraceabilityGenealogy(models.AbstractModel):
             "SELECT 1 FROM stock_move WHERE unbuild_id IS NOT NULL LIMIT 1"
         )
         if self.env.cr.fetchone():
-            ctes = _UNBUILD_STEPS + "," + _CLOSURE
+            ctes, step = _UNBUILD_STEPS + "," + _CLOSURE, _STEP_WITH_UNBUILDS
         else:
-            ctes = _CLOSURE_NO_UNBUILD
+            ctes, step = _CLOSURE, _STEP
+        columns = {
+            "cur_column": SQL.identifier(cur_column),
+            "next_column": SQL.identifier(next_column),
+        }
         return SQL(
             "WITH RECURSIVE" + ctes + " SELECT lot_id FROM closure",
+            step=SQL(step, **columns),
             roots=list(root_ids),
             companies=list(self.env.companies.ids),
             cur_column=SQL.identifier(cur_column),

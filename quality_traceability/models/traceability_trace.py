@@ -1,13 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import csv
-import io
 import json
 
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools.misc import xlsxwriter
 
 from ..tools.trace_graph import BACKWARD, FORWARD, tree_rows
 
@@ -43,6 +40,7 @@ class TraceabilityTrace(models.TransientModel):
     (with quantities and links to each document) and, for small traces, a diagram."""
 
     _name = "traceability.trace"
+    _inherit = ["traceability.export.mixin"]
     _description = "Traceability Trace"
 
     res_model = fields.Selection(TRACEABLE_MODELS, string="Traced Model", required=True)
@@ -284,69 +282,30 @@ class TraceabilityTrace(models.TransientModel):
                     line.order.display_name if line.order else "",
                     line.partner_id.display_name or "",
                     line.location_id.display_name or "",
-                    fields.Datetime.to_string(line.date) if line.date else "",
+                    line.date,
                     line.quantity if line.kind != "lot" else "",
                     line.uom_id.name or "",
                 ]
             )
         return header, rows
 
-    def _download(self, filename, data, mimetype):
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": filename,
-                "raw": data,
-                "mimetype": mimetype,
-                "res_model": self._name,
-                "res_id": self.id,
-            }
-        )
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
-            "target": "self",
-        }
-
-    def _export_filename(self, extension):
+    def _export_filename(self):
         name = "".join(
             c if c.isalnum() or c in "-_" else "_" for c in self.name or "trace"
         )
-        return f"trace-{self.direction}-{name[:40]}.{extension}"
+        return f"trace-{self.direction}-{name[:40]}"
 
     def action_export_csv(self):
-        header, rows = self._export_rows()
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        # Cells starting with a formula character are quoted so spreadsheets
-        # show them as text.
-        for row in rows:
-            writer.writerow(
-                [
-                    f"'{cell}" if isinstance(cell, str) and cell[:1] in "=+-@" else cell
-                    for cell in row
-                ]
-            )
-        return self._download(
-            self._export_filename("csv"), buffer.getvalue().encode(), "text/csv"
+        return self._traceability_export(
+            self._export_filename(), *self._export_rows(), "csv"
         )
 
     def action_export_xlsx(self):
-        header, rows = self._export_rows()
-        buffer = io.BytesIO()
-        workbook = xlsxwriter.Workbook(
-            buffer, {"in_memory": True, "strings_to_formulas": False}
-        )
-        sheet = workbook.add_worksheet(self.env._("Trace"))
-        bold = workbook.add_format({"bold": True})
-        sheet.write_row(0, 0, header, bold)
-        for index, row in enumerate(rows, start=1):
-            sheet.write_row(index, 0, row)
-        workbook.close()
-        return self._download(
-            self._export_filename("xlsx"),
-            buffer.getvalue(),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        return self._traceability_export(
+            self._export_filename(),
+            *self._export_rows(),
+            "xlsx",
+            sheet=self.env._("Trace"),
         )
 
     def action_open_lots(self):

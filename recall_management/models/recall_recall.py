@@ -1,12 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import csv
-import datetime
-import io
 from collections import defaultdict
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools.misc import xlsxwriter
 
 RECALL_STATES = [
     ("draft", "Draft"),
@@ -26,7 +22,7 @@ class RecallRecall(models.Model):
 
     _name = "recall.recall"
     _description = "Product Recall"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "traceability.export.mixin"]
     _order = "date_start desc, id desc"
 
     name = fields.Char(
@@ -525,54 +521,9 @@ class RecallRecall(models.Model):
     # Exports
     # ------------------------------------------------------------------
     def _download(self, basename, header, rows, file_format):
-        """A CSV or XLSX attachment of ``rows``, returned as a download action.
-        Text cells that a spreadsheet would read as formulas stay text."""
         self.ensure_one()
-        if file_format == "xlsx":
-            buffer = io.BytesIO()
-            workbook = xlsxwriter.Workbook(
-                buffer, {"in_memory": True, "strings_to_formulas": False}
-            )
-            sheet = workbook.add_worksheet(basename[:31])
-            bold = workbook.add_format({"bold": True})
-            sheet.write_row(0, 0, header, bold)
-            for index, row in enumerate(rows, start=1):
-                sheet.write_row(index, 0, [_cell(value) for value in row])
-            sheet.autofilter(0, 0, len(rows), len(header) - 1)
-            workbook.close()
-            data = buffer.getvalue()
-            mimetype = (
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            )
-        else:
-            buffer = io.StringIO()
-            writer = csv.writer(buffer)
-            writer.writerow(header)
-            for row in rows:
-                writer.writerow(
-                    [
-                        f"'{value}"
-                        if isinstance(value, str) and value[:1] in "=+-@"
-                        else _cell(value)
-                        for value in row
-                    ]
-                )
-            data = buffer.getvalue().encode()
-            mimetype = "text/csv"
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": f"{self.name.replace('/', '-')}-{basename}.{file_format}",
-                "raw": data,
-                "mimetype": mimetype,
-                "res_model": self._name,
-                "res_id": self.id,
-            }
-        )
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
-            "target": "self",
-        }
+        filename = f"{self.name.replace('/', '-')}-{basename}"
+        return self._traceability_export(filename, header, rows, file_format, basename)
 
     def _scope_rows(self):
         kinds = dict(
@@ -811,11 +762,3 @@ class RecallRecall(models.Model):
         return self._download(
             "one-step-back-forward", *self._one_up_one_down_rows(), "xlsx"
         )
-
-
-def _cell(value):
-    if isinstance(value, datetime.datetime):
-        return fields.Datetime.to_string(value)
-    if value is False or value is None:
-        return ""
-    return value
