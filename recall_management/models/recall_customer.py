@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
@@ -68,11 +70,17 @@ class RecallCustomer(models.Model):
 
     @api.depends("recall_id.scope_line_ids", "partner_id")
     def _compute_scope_line_ids(self):
+        # The delivered lines of each recall, grouped by customer once.
+        by_recall = {}
+        for recall in self.recall_id:
+            grouped = defaultdict(lambda: self.env["recall.scope.line"])
+            for line in recall.scope_line_ids:
+                if line.kind == "delivered":
+                    grouped[line.partner_id.id] |= line
+            by_recall[recall.id] = grouped
         for notice in self:
-            notice.scope_line_ids = notice.recall_id.scope_line_ids.filtered(
-                lambda line, notice=notice: line.kind == "delivered"
-                and line.partner_id == notice.partner_id
-            )
+            lines = by_recall.get(notice.recall_id.id, {})
+            notice.scope_line_ids = lines.get(notice.partner_id.id, False)
 
     @api.depends(
         "recall_id.scope_line_ids",

@@ -494,14 +494,6 @@ class RecallRecall(models.Model):
     # ------------------------------------------------------------------
     # Helpers for views and reports
     # ------------------------------------------------------------------
-    def _delivered_by_customer(self):
-        """Partner -> list of delivered scope lines."""
-        self.ensure_one()
-        result = defaultdict(lambda: self.env["recall.scope.line"])
-        for line in self.scope_line_ids.filtered(lambda line: line.kind == "delivered"):
-            result[line.partner_id] |= line
-        return result
-
     @api.constrains("source_lot_ids", "company_id")
     def _check_source_lots(self):
         for recall in self:
@@ -720,13 +712,19 @@ class RecallRecall(models.Model):
         rows = []
         lots = self.env["stock.lot"].browse(list(backward.lots))
         by_id = {lot.id: lot for lot in lots}
-        Partner = self.env["res.partner"]
-        Picking = self.env["stock.picking"]
-        for fact in backward.facts["receipt"]:
+        receipts = backward.facts["receipt"]
+        # One read of the vendors and receipts, not one per row.
+        partners = self.env["res.partner"].browse(
+            [fact["commercial_partner_id"] or fact["partner_id"] for fact in receipts]
+        )
+        pickings = self.env["stock.picking"].browse(
+            [fact["picking_id"] for fact in receipts if fact["picking_id"]]
+        )
+        picking_names = dict(zip(pickings.ids, pickings.mapped("name"), strict=True))
+        partner_by_id = {partner.id: partner for partner in partners}
+        for fact in receipts:
             lot = by_id[fact["lot_id"]]
-            partner = Partner.browse(
-                fact["commercial_partner_id"] or fact["partner_id"]
-            )
+            partner = partner_by_id[fact["commercial_partner_id"] or fact["partner_id"]]
             rows.append(
                 [
                     self.env._("One step back (supplier)"),
@@ -737,9 +735,7 @@ class RecallRecall(models.Model):
                     partner.display_name,
                     self._address(partner),
                     fact["date"],
-                    Picking.browse(fact["picking_id"]).name
-                    if fact["picking_id"]
-                    else "",
+                    picking_names.get(fact["picking_id"], ""),
                 ]
             )
         for line in self.scope_line_ids.filtered(lambda line: line.kind == "delivered"):
