@@ -128,6 +128,9 @@ odoo_suite() {
     # Two users scoping and blocking the same recall at once (commits: last on $db).
     check "recall: two users scope and block at once" \
         env ODOO_SRC="$ODOO_SRC" "$VENV/bin/python" "$PROJECT_DIR/tests/bench/recall_concurrency.py" "$db"
+    # Device API: each batch three times from four clients at once; each scan stored once.
+    check "device API: concurrent retries store each scan once" \
+        env ODOO_SRC="$ODOO_SRC" "$VENV/bin/python" "$PROJECT_DIR/tests/bench/scans_concurrency.py" "$db"
     [ $keep_db = 1 ] || dropdb --if-exists "$db"
 }
 

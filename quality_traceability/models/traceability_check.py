@@ -188,10 +188,20 @@ class TraceabilityCheck(models.Model):
         for vals in vals_list:
             vals["state"] = "done"
         checks = super().create(vals_list)
+        if any(vals.get("attachment_ids") for vals in vals_list):
+            checks._attach_photos()
         checks._check_required_values()
         checks._apply_result()
         checks._traceability_spc_alarms()
         return checks
+
+    def _attach_photos(self):
+        """Photos sent with a check belong to it: whoever may read the check sees
+        them, not only their uploader."""
+        for check in self:
+            loose = check.attachment_ids.filtered(lambda photo: not photo.res_id)
+            if loose:
+                loose.sudo().write({"res_model": self._name, "res_id": check.id})
 
     @api.model
     def _next_names(self, count):

@@ -234,9 +234,19 @@ class TraceabilityScan(models.AbstractModel):
 
     @api.model
     def scanner_submit(
-        self, lot_id, point_id, values, notes=None, package_id=None, workcenter_id=None
+        self,
+        lot_id,
+        point_id,
+        values,
+        notes=None,
+        package_id=None,
+        workcenter_id=None,
+        photos=None,
     ):
-        """Record one check of a lot (or a package) from the scanner screen."""
+        """Record one check of a lot (or a package) from the scanner screen.
+
+        :param photos: photos of the check: ``{"name", "data"}`` dicts (base64)
+        """
         [result] = self.record_scans(
             [
                 {
@@ -246,6 +256,7 @@ class TraceabilityScan(models.AbstractModel):
                     "values": values,
                     "notes": notes,
                     "workcenter": workcenter_id or None,
+                    "photos": photos or None,
                 }
             ],
             source="screen",
@@ -580,19 +591,26 @@ class TraceabilityScan(models.AbstractModel):
 
     @api.model
     def _scan_photos(self, photos):
+        """Attachment commands of a check's photos: base64 strings, or
+        ``{"name", "data"}`` dicts that keep the file's name."""
         if not isinstance(photos, list) or len(photos) > 10:
             raise ScanError(self.env._("'photos' must be a list of at most 10 images."))
         commands = []
         for index, photo in enumerate(photos, start=1):
+            name = f"photo-{index}"
+            if isinstance(photo, dict):
+                given = photo.get("name")
+                if isinstance(given, str) and given.strip():
+                    name = given.strip()[:128]
+                photo = photo.get("data")
             try:
-                base64.b64decode(photo, validate=True)
+                if not photo or not base64.b64decode(photo, validate=True):
+                    raise ValueError(photo)
             except (binascii.Error, TypeError, ValueError) as error:
                 raise ScanError(
                     self.env._("Photo %(index)s is not base64.", index=index)
                 ) from error
-            commands.append(
-                (0, 0, {"name": f"photo-{index}", "datas": photo, "type": "binary"})
-            )
+            commands.append((0, 0, {"name": name, "datas": photo, "type": "binary"}))
         return commands
 
     @api.model

@@ -1,5 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo.tests import HttpCase, tagged
+import base64
+
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import QualityCommon
 
@@ -48,6 +50,47 @@ class TestScannerService(QualityCommon):
         check = self.env["traceability.check"].browse(result["id"])
         self.assertEqual(check.workcenter_id, press)
 
+    def test_photos_from_the_scanner(self):
+        self.receive([("SC-3", 5)])
+        lot = self.lot(self.raw, "SC-3")
+        operator, reviewer = (
+            new_test_user(
+                self.env, login, groups="quality_traceability.group_traceability_user"
+            )
+            for login in ("photo_operator", "photo_reviewer")
+        )
+        Scan = self.env["traceability.scan"].with_user(operator)
+        values = {"Width": "12", "Visual": "pass"}
+        bad = Scan.scanner_submit(
+            lot.id,
+            self.incoming_point.id,
+            values,
+            photos=[{"name": "dent.jpg", "data": "not base64!"}],
+        )
+        self.assertEqual(bad["status"], "error")
+        self.assertIn("Photo 1", bad["error"])
+        self.assertFalse(self.env["traceability.check"].search([("lot_id", "=", lot.id)]))
+        photos = [
+            {"name": "dent.jpg", "data": base64.b64encode(b"first photo").decode()},
+            base64.b64encode(b"second photo").decode(),
+        ]
+        result = Scan.scanner_submit(
+            lot.id, self.incoming_point.id, values, "Dented", photos=photos
+        )
+        self.assertEqual((result["status"], result["result"]), ("created", "fail"))
+        # Another quality user sees the operator's photos on the check.
+        check = self.env["traceability.check"].with_user(reviewer).browse(result["id"])
+        self.assertEqual(
+            sorted(check.attachment_ids.mapped("name")), ["dent.jpg", "photo-2"]
+        )
+        self.assertEqual(
+            sorted(check.attachment_ids.mapped("raw")), [b"first photo", b"second photo"]
+        )
+        self.assertEqual(
+            set(check.attachment_ids.mapped("res_model")), {"traceability.check"}
+        )
+        self.assertEqual(set(check.attachment_ids.mapped("res_id")), {check.id})
+
 
 @tagged("post_install", "-at_install")
 class TestScannerTour(HttpCase):
@@ -95,3 +138,7 @@ class TestScannerTour(HttpCase):
         self.assertEqual(lot.quality_state, "blocked")
         check = self.env["traceability.check"].search([("lot_id", "=", lot.id)])
         self.assertEqual((check.result, check.source), ("fail", "screen"))
+        # The photo taken on the screen is kept on the check, under its file name.
+        self.assertEqual(check.attachment_ids.mapped("name"), ["width-defect.png"])
+        self.assertEqual(check.attachment_ids.mimetype, "image/png")
+        self.assertEqual(check.attachment_ids.raw[:8], b"\x89PNG\r\n\x1a\n")

@@ -32,7 +32,9 @@ PASSWORD = "bench-device-password"
 def prepare(dbname):
     """A control point, a device user with an API key, the lots to scan."""
     with odoo_env(dbname) as env:
-        lots = env["stock.lot"].search([], order="id", limit=1000)
+        lots = env["stock.lot"].search(
+            [("quality_state", "!=", "blocked")], order="id", limit=1000
+        )
         if not lots:
             sys.exit("no lot in the database: run setup/bench.sh generate first")
         point = env["traceability.control.point"].create(
@@ -80,11 +82,11 @@ def prepare(dbname):
         return result
 
 
-def make_scans(setup):
+def make_scans(setup, count=SCANS):
     rng = random.Random(4)
     start = datetime(2026, 1, 1)
     scans = []
-    for index in range(SCANS):
+    for index in range(count):
         lot_id, lot_name = setup["lots"][index % len(setup["lots"])]
         scans.append(
             {
@@ -195,9 +197,13 @@ def via_xmlrpc(base, dbname, setup, scans):
     return len(scans)
 
 
-def concurrent_retries(base, key, scans):
+def concurrent_retries(base, key, scans, batch_size=BATCH):
+    """Every batch sent COPIES times, shuffled, by CLIENTS clients at once."""
     url = f"{base}/traceability/api/v1/scans"
-    batches = [scans[start : start + BATCH] for start in range(0, len(scans), BATCH)]
+    batches = [
+        scans[start : start + batch_size]
+        for start in range(0, len(scans), batch_size)
+    ]
     jobs = batches * COPIES
     random.Random(7).shuffle(jobs)
     with ThreadPoolExecutor(max_workers=CLIENTS) as pool:

@@ -4,6 +4,8 @@ import {_t} from "@web/core/l10n/translation";
 import {registry} from "@web/core/registry";
 import {useBus, useService} from "@web/core/utils/hooks";
 
+const MAX_PHOTOS = 10;
+
 /**
  * Handheld scanner screen of the key control points: one column, large
  * targets, driven by keyboard-wedge scanners through Odoo's barcode service
@@ -26,6 +28,7 @@ export class TraceabilityScanner extends Component {
             values: {},
             notes: "",
             workcenterId: "",
+            photos: [],
             message: null,
             result: null,
             busy: false,
@@ -107,6 +110,7 @@ export class TraceabilityScanner extends Component {
         this.state.values = {};
         this.state.notes = "";
         this.state.workcenterId = "";
+        this.state.photos = [];
     }
 
     selectPoint(point) {
@@ -114,6 +118,7 @@ export class TraceabilityScanner extends Component {
         this.state.values = {};
         this.state.notes = "";
         this.state.workcenterId = "";
+        this.state.photos = [];
     }
 
     setPassFail(spec, verdict) {
@@ -132,6 +137,33 @@ export class TraceabilityScanner extends Component {
         reader.readAsDataURL(file);
     }
 
+    /**
+     * Photos of the whole check (the damage, the label...): every file chosen
+     * or taken is kept, up to ten, until the check is submitted.
+     */
+    onCheckPhotos(ev) {
+        const files = [...(ev.target.files || [])];
+        ev.target.value = "";
+        for (const file of files) {
+            if (this.state.photos.length >= MAX_PHOTOS) {
+                this.feedback("warning", _t("At most %s photos per check.", MAX_PHOTOS));
+                return;
+            }
+            this.state.photos.push({name: file.name, data: null});
+            // The state's own (reactive) copy: writing to it renders the screen.
+            const photo = this.state.photos[this.state.photos.length - 1];
+            const reader = new FileReader();
+            reader.onload = () => {
+                photo.data = reader.result.split(",")[1];
+            };
+            reader.readAsDataURL(file);
+        }
+    }
+
+    removePhoto(index) {
+        this.state.photos.splice(index, 1);
+    }
+
     async submit() {
         const point = this.state.point;
         const missing = point.specs
@@ -147,6 +179,10 @@ export class TraceabilityScanner extends Component {
             this.feedback("danger", _t("Missing required value(s): %s", missing.join(", ")));
             return;
         }
+        if (this.state.photos.some((photo) => !photo.data)) {
+            this.feedback("warning", _t("A photo is still loading: submit again in a moment."));
+            return;
+        }
         this.state.busy = true;
         try {
             const lot = this.state.lot;
@@ -157,6 +193,7 @@ export class TraceabilityScanner extends Component {
                 this.state.notes,
                 lot.package ? lot.id : false,
                 this.state.workcenterId ? parseInt(this.state.workcenterId) : false,
+                this.state.photos.map((photo) => ({name: photo.name, data: photo.data})),
             ]);
             if (answer.status !== "created") {
                 this.feedback("danger", answer.error);
@@ -176,6 +213,7 @@ export class TraceabilityScanner extends Component {
                 this.feedback("success", _t("PASS: %s", answer.name));
             }
             this.state.point = null;
+            this.state.photos = [];
         } finally {
             this.state.busy = false;
             this.focusCode();

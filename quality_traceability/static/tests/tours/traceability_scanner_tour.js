@@ -42,6 +42,27 @@ registry.category("web_tour.tours").add("quality_traceability_scanner_tour", {
             run: "click",
         },
         {
+            content: "Take a photo of the defect (the handheld's camera gives a file)",
+            trigger: ".o_traceability_scanner_photo_input",
+            run() {
+                // A 1x1 PNG, as the camera input would hand it over.
+                const png = Uint8Array.from(
+                    atob(
+                        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+                    ),
+                    (char) => char.charCodeAt(0)
+                );
+                const transfer = new DataTransfer();
+                transfer.items.add(new File([png], "width-defect.png", {type: "image/png"}));
+                this.anchor.files = transfer.files;
+                this.anchor.dispatchEvent(new Event("change", {bubbles: true}));
+            },
+        },
+        {
+            content: "The photo is read and listed",
+            trigger: ".o_traceability_scanner_photo:contains('width-defect.png') .fa-camera",
+        },
+        {
             content: "Submit",
             trigger: ".o_traceability_scanner_submit",
             run: "click",
@@ -49,6 +70,10 @@ registry.category("web_tour.tours").add("quality_traceability_scanner_tour", {
         {
             content: "The check failed and the lot is blocked",
             trigger: ".o_traceability_scanner_message.alert-danger:contains('FAIL')",
+        },
+        {
+            content: "The photos are cleared for the next check",
+            trigger: ".o_traceability_scanner:not(:has(.o_traceability_scanner_photo))",
         },
         {
             content: "Blocked badge; scan the lot again with a keyboard-wedge scanner",
