@@ -100,6 +100,16 @@ class LabelTemplate(models.Model):
         string="Sample Lot",
         help="Lot or serial number shown in the preview.",
     )
+    preview_package_id = fields.Many2one(
+        comodel_name="stock.quant.package",
+        string="Sample Package",
+        help="Box or pallet shown in the preview.",
+    )
+    preview_product_id = fields.Many2one(
+        comodel_name="product.product",
+        string="Sample Product",
+        help="Product shown in the preview.",
+    )
     preview_image = fields.Binary(compute="_compute_preview_image")
     preview_error = fields.Char(compute="_compute_preview_image")
 
@@ -525,8 +535,20 @@ class LabelTemplate(models.Model):
     # ------------------------------------------------------------------
     # Live preview
     # ------------------------------------------------------------------
+    def _preview_record(self):
+        """The sample record of the preview, for the template's kind of label."""
+        self.ensure_one()
+        if self.label_type == "lot":
+            return self.preview_lot_id
+        if self.label_type == "product":
+            return self.preview_product_id
+        return self.preview_package_id
+
     @api.depends(
+        "label_type",
         "preview_lot_id",
+        "preview_package_id",
+        "preview_product_id",
         "width",
         "height",
         "orientation",
@@ -547,11 +569,15 @@ class LabelTemplate(models.Model):
         for template in self:
             template.preview_image = False
             template.preview_error = False
-            lot = template.preview_lot_id
-            if not lot or template.label_type != "lot":
+            sample = template._preview_record()
+            if not sample:
                 continue
             try:
-                values = template._label_values(lot)
+                # A preview has no side effect: a package without SSCC is shown
+                # with a sample one, and keeps none.
+                values = template.with_context(label_preview=True)._label_values(
+                    sample.with_context(label_preview=True)
+                )
                 image = pdf.render_png(template._render_spec(), values[0])
             except (UserError, layout.LayoutError) as error:
                 template.preview_error = str(error)

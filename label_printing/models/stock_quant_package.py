@@ -65,6 +65,25 @@ class StockQuantPackage(models.Model):
                 raise UserError(str(error)) from error
         return True
 
+    def _label_sample_sscc(self):
+        """An SSCC of the company's prefix with serial reference 0, for previews
+        of a package that has none yet."""
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        prefix = company.label_gs1_company_prefix
+        if not prefix:
+            raise UserError(
+                self.env._(
+                    "Set the GS1 company prefix of %(company)s in Settings > "
+                    "Traceability first.",
+                    company=company.name,
+                )
+            )
+        try:
+            return gs1.sscc(prefix, 0)
+        except gs1.GS1Error as error:
+            raise UserError(str(error)) from error
+
     def _label_descendants(self):
         """The packages and everything on them (one recursive query)."""
         self.flush_model(["parent_package_id"])
@@ -107,16 +126,18 @@ class StockQuantPackage(models.Model):
 
     def _label_values(self, template):
         result = []
+        preview = self.env.context.get("label_preview")
         for package in self:
-            if not package.label_sscc:
+            if not package.label_sscc and not preview:
                 package.action_assign_sscc()
-            elements = [("00", package.label_sscc)]
+            sscc = package.label_sscc or package._label_sample_sscc()
+            elements = [("00", sscc)]
             _boxes, lines = package._label_content()
             product = lines[0][0] if len(lines) == 1 else self.env["product.product"]
             company = package.company_id or self.env.company
             result.append(
                 {
-                    "sscc": package.label_sscc,
+                    "sscc": sscc,
                     "package": package.name,
                     "content": package._label_content_summary(),
                     "product_name": product.display_name or "",

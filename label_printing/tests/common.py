@@ -69,6 +69,19 @@ def free_port():
         return probe.getsockname()[1]
 
 
+def decode_png(content):
+    """Texts of the barcodes in a PNG image, read with zxing-cpp."""
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    found = zxingcpp.read_barcodes(
+        Image.open(io.BytesIO(content)), text_mode=zxingcpp.TextMode.Plain
+    )
+    return [barcode.text for barcode in found]
+
+
 def decode_pdf(content, resolution=600):
     """Every barcode of every page of a PDF, read back with zxing-cpp from the
     page rasterised by pdftoppm: a list (per page) of zxing results."""

@@ -1,11 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
+
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form
 
 from odoo.addons.quality_traceability.tools import gs1
 
-from .common import FakePrinter, LabelCommon, decode_pdf
+from .common import FakePrinter, LabelCommon, decode_pdf, decode_png
 
 
 class TestLabelSerialsPackages(LabelCommon):
@@ -111,6 +113,70 @@ class TestLabelSerialsPackages(LabelCommon):
             lot.product_id, self.stock_location, quantity, lot_id=lot, package_id=box
         )
         return box
+
+    def test_live_preview_of_a_pallet(self):
+        """A pallet template previews a sample package; a package without SSCC
+        shows the company's sample SSCC and is given none."""
+        box = self.make_box(self.serials[0], 1)
+        pallet = self.env["stock.quant.package"].create(
+            {"label_level": "pallet", "child_package_ids": [Command.link(box.id)]}
+        )
+        template = self.env.ref("label_printing.label_template_sscc")
+        with Form(template) as form:
+            self.assertFalse(form.preview_image)
+            form.preview_package_id = pallet
+            image = base64.b64decode(form.preview_image)
+        self.assertTrue(image.startswith(b"\x89PNG"))
+        self.assertFalse(pallet.label_sscc or box.label_sscc)
+        sample = gs1.sscc("0614141", 0)
+        self.assertIn("00" + sample, decode_png(image))
+        pallet.action_assign_sscc()
+        template.invalidate_recordset(["preview_image"])
+        image = base64.b64decode(template.preview_image)
+        self.assertIn("00" + pallet.label_sscc, decode_png(image))
+        self.env.company.label_gs1_company_prefix = False
+        template.invalidate_recordset(["preview_image", "preview_error"])
+        pallet_2 = self.env["stock.quant.package"].create({"label_level": "pallet"})
+        template.preview_package_id = pallet_2
+        self.assertFalse(template.preview_image)
+        self.assertIn("GS1 company prefix", template.preview_error)
+
+    def test_live_preview_of_a_product_label(self):
+        template = self.env["label.template"].create(
+            {
+                "name": "Shelf label",
+                "label_type": "product",
+                "width": 50,
+                "height": 30,
+                "element_ids": [
+                    Command.create(
+                        {
+                            "kind": "text",
+                            "field": "product_name",
+                            "x": 2,
+                            "y": 2,
+                            "width": 46,
+                            "height": 6,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "kind": "barcode",
+                            "symbology": "ean13",
+                            "x": 2,
+                            "y": 10,
+                            "width": 46,
+                            "height": 18,
+                        }
+                    ),
+                ],
+            }
+        )
+        with Form(template) as form:
+            self.assertFalse(form.preview_image)
+            form.preview_product_id = self.finished
+            image = base64.b64decode(form.preview_image)
+        self.assertEqual(decode_png(image), [self.finished.barcode])
 
     def test_sscc_boxes_on_a_pallet(self):
         box_1 = self.make_box(self.serials[0], 1)
