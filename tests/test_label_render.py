@@ -6,6 +6,7 @@ and compared with the GS1 data they must carry.
 
 import importlib
 import importlib.util
+import random
 import re
 import shutil
 import subprocess
@@ -153,6 +154,61 @@ def test_fit_text_shrinks_before_cutting():
 def test_fit_text_box_height_limits_the_font():
     fitted, size = layout.fit_text("Lot", 100, 20, height=12)
     assert fitted == "Lot" and size == pytest.approx(10)
+
+
+def test_text_fitter_fits_as_fit_text():
+    """The fitter remembers a fit per shape of text (characters of equal widths,
+    one by one): every text still fits exactly as fit_text fits it."""
+    rng = random.Random(5)
+    alphabet = "0123456789ABCDEFGHIJWXYZabcilmw-_./() \t\u00e9\u6c34"
+    texts = ["", "   ", "GEN-FIN-0001", "GEN-FIN-0002", "GEN-FIN-0102", " A  B "]
+    texts += [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        for _ in range(400)
+    ]
+    texts += [f"(01)09506000134352(17)2012{day:02d}(10)LOT-{n:05d}" for day, n in
+              zip(range(1, 29), range(10, 100000, 3571))]
+    for width, size, height in [(20.0, 10, None), (60.0, 8, 12.0), (150.0, 12, 6.0)]:
+        fitter = layout.TextFitter(
+            width, size, height, lambda char: layout.helvetica_width(char, 1)
+        )
+        for text in texts + texts[::-1]:
+            assert fitter(text) == layout.fit_text(
+                text, width, size, height, measure=fitter.measure
+            ), text
+        # Texts of one shape were measured once.
+        assert len(fitter._shapes) < 2 * len(texts)
+
+
+def test_zpl_columns_as_labels():
+    """Labels drawn a column at a time are the labels drawn one by one."""
+    rng = random.Random(8)
+    labels = []
+    for index in range(60):
+        lot = "".join(rng.choice("AB-_/>0123456789") for _ in range(rng.randint(1, 20)))
+        elements = [("01", GTIN)]
+        if index % 3:
+            elements.append(("17", f"2{index % 10}1231"))
+        elements.append(("10", lot))
+        labels.append(
+            label_values(elements, product_name=rng.choice(["Kettle", "Cup " * 9]))
+        )
+    labels[7]["gs1_hri"] = ""
+    labels[9]["gs1_data"] = ""
+    text = zpl.render(ALL_BARCODES, labels, copies=2)
+    builder = zpl.ZplBuilder(ALL_BARCODES)
+    assert text == "".join(builder.label(values, 2) for values in labels)
+    fresh = [zpl.ZplBuilder(ALL_BARCODES).label(values, 2) for values in labels]
+    assert text == "".join(fresh)
+    columns = {key: [values.get(key) for values in labels] for key in labels[0]}
+    assert zpl.render_columns(ALL_BARCODES, columns, len(labels), 2) == text
+    # Each label's DataMatrix has the size its own data needs.
+    for values, block in zip(labels, re.findall(r"\^XA.*?\^XZ", text), strict=True):
+        if values["gs1_data"]:
+            size = datamatrix.symbol_size(values["gs1_data"], gs1=True)
+            assert f",200,{size},{size},,~" in block
+        else:
+            assert "^BX" not in block
 
 
 def test_check_template():

@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.barcode import check_barcode_encoding
 
@@ -16,6 +16,8 @@ LABEL_MODELS = {
     "product": "product.product",
 }
 GS1_FIELDS = {"gs1_hri", "digital_link"}
+# GS1 character set 82, as bytes to delete with bytes.translate.
+_GS1_CHARSET_82 = "".join(sorted(gs1.CHARSET_82)).encode()
 
 
 def _ean13(barcode):
@@ -124,7 +126,8 @@ class LabelTemplate(models.Model):
     )
     def _check_layout(self):
         for template in self:
-            problems = layout.check_template(template._render_spec())
+            # Compiled here, not from the cache: the constraint checks new values.
+            problems = layout.check_template(template._compile_render_spec())
             if problems:
                 raise ValidationError("\n".join(problems))
 
@@ -156,7 +159,22 @@ class LabelTemplate(models.Model):
     # What the renderers print
     # ------------------------------------------------------------------
     def _render_spec(self):
+        """The template as the plain renderers take it (see ``tools/layout``).
+
+        Saved templates are compiled once per language and kept in the registry
+        cache, as Odoo keeps compiled QWeb templates; any change to a template or
+        its elements clears it. Callers must not change what they get.
+        """
         self.ensure_one()
+        if isinstance(self.id, int):
+            return self._cached_render_spec()
+        return self._compile_render_spec()
+
+    @tools.ormcache("self.id", "self.env.lang")
+    def _cached_render_spec(self):
+        return self._compile_render_spec()
+
+    def _compile_render_spec(self):
         return {
             "width": self.width,
             "height": self.height,
@@ -183,7 +201,8 @@ class LabelTemplate(models.Model):
         )
 
     def _logo(self, company):
-        if "logo" not in self.element_ids.mapped("kind") or not company.logo:
+        kinds = {element["kind"] for element in self._render_spec()["elements"]}
+        if "logo" not in kinds or not company.logo:
             return None
         return base64.b64decode(company.logo)
 
@@ -228,131 +247,258 @@ class LabelTemplate(models.Model):
         """Label values the template's elements print."""
         self.ensure_one()
         used = set()
-        for element in self.element_ids:
-            if element.kind == "logo":
+        for element in self._render_spec()["elements"]:
+            if element["kind"] == "logo":
                 used.add("logo")
-            elif element.kind == "barcode":
-                spec = element._spec()
-                used.add(
-                    spec["field"] or layout.DEFAULT_BARCODE_FIELDS[spec["symbology"]]
-                )
-                if (
-                    element.human_readable
-                    and spec["symbology"] in layout.GS1_SYMBOLOGIES
-                ):
+            elif element["kind"] == "barcode":
+                symbology = element["symbology"]
+                used.add(element["field"] or layout.DEFAULT_BARCODE_FIELDS[symbology])
+                if element["human_readable"] and symbology in layout.GS1_SYMBOLOGIES:
                     used.add("gs1_hri")
-            elif element.field:
-                used.add(element.field)
+            elif element["field"]:
+                used.add(element["field"])
         return used
 
     def _lot_rows(self, lots):
-        """Lot data of the labels in one query (production date: the end of the
-        done manufacturing order that made the lot, else the lot's creation)."""
+        """Lot data of the labels in one query, in the order of ``lots``: id,
+        name, product, company, expiry as YYYY-MM-DD and as GS1 YYMMDD ('' when
+        none), trace code, production date (``traceability_produced_date``, else
+        the lot's creation). Dates are UTC days, as Odoo stores them."""
         self.env.flush_all()
         self.env.cr.execute(
             """
             SELECT lot.id, lot.name, lot.product_id, lot.company_id,
-                   lot.expiration_date, lot.trace_code,
-                   COALESCE(produced.date_finished, lot.create_date)
-            FROM stock_lot lot
-            LEFT JOIN (
-                SELECT lot_producing_id, max(date_finished) AS date_finished
-                FROM mrp_production
-                WHERE state = 'done' AND lot_producing_id = ANY(%s)
-                GROUP BY lot_producing_id
-            ) produced ON produced.lot_producing_id = lot.id
-            WHERE lot.id = ANY(%s)
+                   COALESCE(to_char(lot.expiration_date, 'YYYY-MM-DD'), ''),
+                   COALESCE(to_char(lot.expiration_date, 'YYMMDD'), ''),
+                   COALESCE(lot.trace_code, ''),
+                   to_char(COALESCE(lot.traceability_produced_date, lot.create_date),
+                           'YYYY-MM-DD')
+              FROM stock_lot lot
+             WHERE lot.id = ANY(%s::int[])
             """,
-            [lots.ids, lots.ids],
+            # One array literal: cheaper to send and parse than an ARRAY[...]
+            # of thousands of ids.
+            ["{%s}" % ",".join(map(str, lots.ids))],
         )
         rows = {row[0]: row for row in self.env.cr.fetchall()}
-        return [rows[lot_id] for lot_id in lots.ids]
+        return [rows[lot_id] for lot_id in lots.ids if lot_id in rows]
 
-    def _lot_values(self, lots):
-        """Label values of lots, read in bulk: only what the template prints."""
-        used = self._used_fields()
-        needs_gs1 = bool(used & {"gs1_data", "gs1_hri", "digital_link"})
-        products = {}
-        companies = {}
-        records = {lot.id: lot for lot in lots}
-        result = []
-        for (
-            lot_id,
-            name,
-            product_id,
-            company_id,
-            expiry,
-            trace_code,
-            made,
-        ) in self._lot_rows(lots):
-            if product_id not in products:
-                product = self.env["product.product"].browse(product_id)
-                gtin = (
-                    self.env["stock.lot"]
-                    .new({"product_id": product_id})
-                    ._traceability_gtin()
-                    if needs_gs1
-                    else False
+    def _lot_products(self, product_ids, needs_gs1):
+        """Label values of products by id, in one query.
+
+        The name is Odoo's display name, ``[code] name``, in the user's language;
+        variants (and contexts that change names: a partner's own product names)
+        take it from the ORM.
+        """
+        products = self.env["product.product"].browse(product_ids)
+        products.check_access("read")
+        lang = self.env.lang or "en_US"
+        self.env.cr.execute(
+            """
+            SELECT product.id, product.default_code, product.barcode,
+                   template.tracking,
+                   COALESCE(template.name->>%s, template.name->>'en_US'),
+                   EXISTS(SELECT 1 FROM product_variant_combination combination
+                           WHERE combination.product_product_id = product.id)
+              FROM product_product product
+              JOIN product_template template ON template.id = product.product_tmpl_id
+             WHERE product.id = ANY(%s)
+            """,
+            [lang, list(product_ids)],
+        )
+        context = self.env.context
+        plain_names = context.get("display_default_code", True) and not (
+            context.get("partner_id") or context.get("seller_id")
+        )
+        result = {}
+        for product_id, code, barcode, tracking, name, variant in self.env.cr.fetchall():
+            if variant or not plain_names:
+                name = (
+                    products.browse(product_id)
+                    .with_context(prefetch_fields=False)
+                    .display_name
                 )
-                products[product_id] = {
-                    "product_name": product.display_name,
-                    "default_code": product.default_code or "",
-                    "serial": product.tracking == "serial",
-                    "uom": product.uom_id.name,
-                    "ean13": _ean13(product.barcode),
-                    "gtin": gtin,
-                }
-            product = products[product_id]
-            if company_id not in companies:
-                company = self.env["res.company"].browse(company_id) or self.env.company
-                companies[company_id] = (
-                    company.name,
-                    self._logo(company) if "logo" in used else None,
-                )
-            company_name, logo = companies[company_id]
-            values = {
-                "product_name": product["product_name"],
-                "default_code": product["default_code"],
-                "lot": name,
-                "serial": name if product["serial"] else "",
-                "production_date": made.date().isoformat() if made else "",
-                "expiry_date": expiry.date().isoformat() if expiry else "",
-                "company": company_name,
-                "trace_code": trace_code or "",
-                "ean13": product["ean13"],
-                "logo": logo,
+            elif code:
+                name = f"[{code}] {name}"
+            serial = tracking == "serial"
+            result[product_id] = {
+                "product_name": name,
+                "default_code": code or "",
+                "serial": serial,
+                "ai": "21" if serial else "10",
+                "ean13": _ean13(barcode),
+                "gtin": self.env["stock.lot"]._traceability_gtin_of(barcode)
+                if needs_gs1
+                else False,
             }
-            if "quantity" in used:
-                quantity = records[lot_id].product_qty
-                values["quantity"] = f"{quantity:g} {product['uom']}"
-            if needs_gs1:
-                values.update(
-                    self._lot_gs1_values(records[lot_id], name, expiry, product, used)
-                )
-            result.append(values)
         return result
 
-    def _lot_gs1_values(self, lot, name, expiry, product, used):
-        """GS1 data of a lot: its GTIN (01), expiry (17) and lot (10) or serial
-        (21), as in ``stock.lot._traceability_gs1_elements()``."""
-        gtin = product["gtin"]
-        if not gtin or len(name) > 20 or not set(name) <= gs1.CHARSET_82:
-            # Raises the UserError that names the lot and the problem.
-            elements = lot._traceability_gs1_elements()
-        else:
-            elements = [("01", gtin)]
+    def _company_names(self, company_ids):
+        """Names of companies by id (None: the current company's), in one query."""
+        self.env["res.company"].flush_model(["name"])
+        self.env.cr.execute(
+            "SELECT id, name FROM res_company WHERE id = ANY(%s)",
+            [[company_id or self.env.company.id for company_id in company_ids]],
+        )
+        names = dict(self.env.cr.fetchall())
+        return {
+            company_id: names[company_id or self.env.company.id]
+            for company_id in company_ids
+        }
+
+    def _lot_columns(self, lots):
+        """Label values of lots as columns, ``{field: [value per lot]}``, read
+        in bulk: only what the template prints."""
+        used = self._used_fields()
+        needs_gs1 = bool(used & {"gs1_data", "gs1_hri", "digital_link"})
+        rows = self._lot_rows(lots)
+        if not rows:
+            return {}
+        (
+            lot_ids,
+            names,
+            product_ids,
+            company_ids,
+            expiries,
+            expiry_codes,
+            trace_codes,
+            made,
+        ) = zip(*rows, strict=True)
+        products = self._lot_products(set(product_ids), needs_gs1)
+        companies = {
+            company_id: (name, None)
+            for company_id, name in self._company_names(set(company_ids)).items()
+        }
+        if "logo" in used:
+            for company_id, (name, _logo) in companies.items():
+                company = self.env["res.company"].browse(company_id) or self.env.company
+                companies[company_id] = (name, self._logo(company))
+        count = len(rows)
+
+        def per_lot(values, keys, index=None):
+            """A column of values by product or company: one list when all lots
+            share it, as they mostly do."""
+            if len(values) == 1:
+                [value] = values.values()
+                return [value if index is None else value[index]] * count
+            if index is None:
+                return [values[key] for key in keys]
+            return [values[key][index] for key in keys]
+
+        lot_products = per_lot(products, product_ids)
+        columns = {
+            "lot": list(names),
+            "serial": [
+                name if product["serial"] else ""
+                for name, product in zip(names, lot_products, strict=True)
+            ],
+            "production_date": list(made),
+            "expiry_date": list(expiries),
+            "trace_code": list(trace_codes),
+            "company": per_lot(companies, company_ids, 0),
+            "logo": per_lot(companies, company_ids, 1),
+        }
+        for key in ("product_name", "default_code", "ean13"):
+            columns[key] = per_lot(
+                {product_id: product[key] for product_id, product in products.items()},
+                product_ids,
+            )
+        if "quantity" in used:
+            records = self.env["stock.lot"].browse(lot_ids)
+            columns["quantity"] = [
+                f"{lot.product_qty:g} {lot.product_uom_id.name}" for lot in records
+            ]
+        if needs_gs1:
+            columns.update(
+                self._lot_gs1_columns(lot_ids, names, expiry_codes, lot_products, used)
+            )
+        return columns
+
+    def _lot_gs1_columns(self, lot_ids, names, expiry_codes, lot_products, used):
+        """GS1 data of lots: their GTIN (01), expiry (17) and lot (10) or serial
+        (21), as in ``stock.lot._traceability_gs1_elements()``. Fixed-length
+        elements come first: no separator is needed before the lot, the only
+        variable-length one, which ends the data."""
+        lots = self.env["stock.lot"]
+        joined = "".join(names)
+        lengths = list(map(len, names))
+        if (
+            not all(product["gtin"] for product in lot_products)
+            or not joined.isascii()
+            # Characters outside GS1's character set 82 are left.
+            or joined.encode().translate(None, _GS1_CHARSET_82)
+            or min(lengths) < 1
+            or max(lengths) > 20
+        ):
+            # Lot by lot: raises the UserError that names the first lot and its
+            # problem.
+            elements = [
+                lots.browse(lot_id)._traceability_gs1_elements() for lot_id in lot_ids
+            ]
+            return self._gs1_columns_of(lot_ids, elements, used)
+        # The heads of the data before the lot: one per product and expiry.
+        products = {id(product): product for product in lot_products}
+        heads = {}
+        for key in set(zip(map(id, lot_products), expiry_codes)):
+            product, expiry = products[key[0]], key[1]
+            gtin, ai = product["gtin"], product["ai"]
             if expiry:
-                elements.append(("17", expiry.strftime("%y%m%d")))
-            elements.append(("21" if product["serial"] else "10", name))
-        # Fixed-length elements come first: no separator is needed before the
-        # lot, the only variable-length one, which ends the data.
-        values = {
-            "gs1_data": "".join(ai + value for ai, value in elements),
-            "gs1_hri": "".join(f"({ai}){value}" for ai, value in elements),
+                heads[key] = (f"01{gtin}17{expiry}{ai}", f"(01){gtin}(17){expiry}({ai})")
+            else:
+                heads[key] = (f"01{gtin}{ai}", f"(01){gtin}({ai})")
+        data, hri = [], []
+        if len(heads) == 1:
+            # One product, one expiry (or none): the usual batch.
+            [(data_head, hri_head)] = heads.values()
+            data = [data_head + name for name in names]
+            hri = [hri_head + name for name in names]
+        else:
+            for product, expiry, name in zip(
+                lot_products, expiry_codes, names, strict=True
+            ):
+                data_head, hri_head = heads[id(product), expiry]
+                data.append(data_head + name)
+                hri.append(hri_head + name)
+        columns = {"gs1_data": data, "gs1_hri": hri}
+        if "digital_link" in used:
+            elements = []
+            for name, expiry, product in zip(
+                names, expiry_codes, lot_products, strict=True
+            ):
+                lot_elements = [("01", product["gtin"])]
+                if expiry:
+                    lot_elements.append(("17", expiry))
+                lot_elements.append((product["ai"], name))
+                elements.append(lot_elements)
+            columns["digital_link"] = self._gs1_columns_of(lot_ids, elements, used)[
+                "digital_link"
+            ]
+        return columns
+
+    def _gs1_columns_of(self, lot_ids, elements, used):
+        """GS1 columns of lots from their GS1 elements (one list per lot)."""
+        lots = self.env["stock.lot"]
+        columns = {
+            "gs1_data": ["".join(ai + value for ai, value in lot) for lot in elements],
+            "gs1_hri": [
+                "".join(f"({ai}){value}" for ai, value in lot) for lot in elements
+            ],
         }
         if "digital_link" in used:
-            values["digital_link"] = lot._traceability_digital_link(elements) or ""
-        return values
+            columns["digital_link"] = [
+                lots.browse(lot_id)._traceability_digital_link(lot_elements) or ""
+                for lot_id, lot_elements in zip(lot_ids, elements, strict=True)
+            ]
+        return columns
+
+    def _lot_values(self, lots):
+        """Label values of lots, one dict per lot (see :meth:`_lot_columns`)."""
+        columns = self._lot_columns(lots)
+        keys = list(columns)
+        return [
+            dict(zip(keys, row, strict=True))
+            for row in zip(*columns.values(), strict=True)
+        ]
 
     # ------------------------------------------------------------------
     # Outputs
@@ -371,8 +517,15 @@ class LabelTemplate(models.Model):
                 ._render_qweb_pdf(report, records.ids)
             )
             return content, "pdf"
-        values = self._label_values(records)
         try:
+            if output == "zpl" and records._name == "stock.lot":
+                # Lots go to the printer a column at a time, as they are read.
+                columns = self._lot_columns(records)
+                text = zpl.render_columns(
+                    self._render_spec(), columns, len(columns.get("lot", ())), copies
+                )
+                return text.encode(), "zpl"
+            values = self._label_values(records)
             if output == "bulk_pdf":
                 return pdf.render(self._render_spec(), values, copies), "pdf"
             return zpl.render(self._render_spec(), values, copies).encode(), "zpl"
@@ -450,10 +603,12 @@ class LabelTemplate(models.Model):
     def create(self, vals_list):
         templates = super().create(vals_list)
         templates._sync_report()
+        self.env.registry.clear_cache()
         return templates
 
     def write(self, vals):
         result = super().write(vals)
+        self.env.registry.clear_cache()
         if {"name", "width", "height", "label_type", "active"} & set(vals):
             self._sync_report()
         return result
@@ -467,6 +622,7 @@ class LabelTemplate(models.Model):
             .search([("key", "in", [template._report_key() for template in self])])
         )
         result = super().unlink()
+        self.env.registry.clear_cache()
         reports.unlink()
         paperformats.unlink()
         views.unlink()

@@ -73,7 +73,20 @@ class LabelTemplateElement(models.Model):
             # Barcodes and logos print no field unless one is given.
             if vals.get("kind") in ("barcode", "logo") and "field" not in vals:
                 vals["field"] = False
-        return super().create(vals_list)
+        elements = super().create(vals_list)
+        # Compiled templates (label.template._render_spec) are cached.
+        self.env.registry.clear_cache()
+        return elements
+
+    def write(self, vals):
+        result = super().write(vals)
+        self.env.registry.clear_cache()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()
+        return result
 
     @api.constrains("x", "y", "width", "height")
     def _check_box(self):

@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
 
+from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, new_test_user
 
@@ -110,3 +111,101 @@ class TestLabelTemplate(LabelCommon):
                     self.env[model].with_user(user).search([])
         with self.assertRaises(AccessError):
             self.env["label.print.wizard"].with_user(portal).create({})
+
+
+class TestLabelValues(LabelCommon):
+    """The values labels print, read in bulk, against the ORM's own."""
+
+    def test_lot_values_match_the_orm(self):
+        color = self.env["product.attribute"].create(
+            {
+                "name": "Colour",
+                "value_ids": [
+                    Command.create({"name": "Red"}),
+                    Command.create({"name": "Blue"}),
+                ],
+            }
+        )
+        mug = self.env["product.template"].create(
+            {
+                "name": "Mug",
+                "is_storable": True,
+                "tracking": "lot",
+                "attribute_line_ids": [
+                    Command.create(
+                        {
+                            "attribute_id": color.id,
+                            "value_ids": [Command.set(color.value_ids.ids)],
+                        }
+                    )
+                ],
+            }
+        )
+        red_mug = mug.product_variant_ids[0]
+        red_mug.barcode = "4006381333931"
+        plain = self.env["product.product"].create(
+            {"name": "Plain Bowl", "is_storable": True, "tracking": "lot"}
+        )
+        lots = self.serials[0] | self.env["stock.lot"].create(
+            [
+                {"name": "MUG-1", "product_id": red_mug.id},
+                {"name": "BOWL-1", "product_id": plain.id},
+            ]
+        )
+        template = self.env["label.template"].create(
+            {
+                "name": "Everything",
+                "element_ids": [
+                    Command.create(
+                        {"kind": "text", "field": field, "x": 1, "y": 1, "width": 40}
+                    )
+                    for field in (
+                        "product_name",
+                        "default_code",
+                        "lot",
+                        "serial",
+                        "production_date",
+                        "company",
+                        "quantity",
+                    )
+                ],
+            }
+        )
+        values = template._label_values(lots)
+        self.assertEqual(len(values), 3)
+        for lot, lot_values in zip(lots, values, strict=True):
+            product = lot.product_id
+            self.assertEqual(lot_values["product_name"], product.display_name)
+            self.assertEqual(lot_values["default_code"], product.default_code or "")
+            self.assertEqual(lot_values["lot"], lot.name)
+            self.assertEqual(
+                lot_values["serial"], lot.name if product.tracking == "serial" else ""
+            )
+            self.assertEqual(lot_values["company"], self.env.company.name)
+        self.assertIn("(Red)", values[1]["product_name"])  # the variant's values
+        # Made by a manufacturing order: the day it was done; else the lot's
+        # creation day.
+        self.assertEqual(
+            values[0]["production_date"],
+            self.serials[0].traceability_produced_date.date().isoformat(),
+        )
+        self.assertEqual(
+            self.serials[0].traceability_produced_date,
+            self.serials[0].traceability_production_ids.date_finished,
+        )
+        self.assertEqual(
+            values[2]["production_date"], lots[2].create_date.date().isoformat()
+        )
+        self.assertFalse(lots[2].traceability_produced_date)
+        # In the user's language.
+        self.env["res.lang"]._activate_lang("zh_CN")
+        plain.with_context(lang="zh_CN").name = "素碗"
+        template = template.with_context(lang="zh_CN")
+        names = [value["product_name"] for value in template._label_values(lots)]
+        self.assertEqual(names[2], "素碗")
+        self.assertEqual(
+            names, [lot.product_id.with_context(lang="zh_CN").display_name for lot in lots]
+        )
+        # Labels keep the order they were asked in, even repeated.
+        again = template._label_values(lots[2] | lots[0])
+        self.assertEqual([value["lot"] for value in again], ["BOWL-1", "SN-1"])

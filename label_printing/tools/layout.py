@@ -98,6 +98,90 @@ def fit_text(text, width, size, height=None, measure=helvetica_width, ellipsis=N
     return cut + ellipsis, size
 
 
+# Per function of character widths: the widths met so far and the table of
+# shapes of ASCII characters (see TextFitter).
+_WIDTH_TABLES = {}
+
+
+def _width_table(char_width):
+    if char_width not in _WIDTH_TABLES:
+        widths = {}
+        by_width = {}
+        table = bytearray(range(256))
+        for code in range(0x21, 0x7F):
+            char = chr(code)
+            widths[char] = char_width(char)
+            table[code] = ord(by_width.setdefault(widths[char], char))
+        _WIDTH_TABLES[char_width] = (widths, bytes(table))
+    return _WIDTH_TABLES[char_width]
+
+
+class TextFitter:
+    """:func:`fit_text` of one box, remembered.
+
+    ``char_width(char)`` is a character's width at size 1 and ``measure`` adds
+    them up, so that two texts whose characters have the same widths one by one
+    (digits, in most fonts) fit the same way: a batch of labels measures each
+    *shape* of text once. Printable ASCII characters of the same width share a
+    representative in ``shape_table`` (a table for ``bytes.translate``, so that
+    ASCII texts translate at C speed); spaces, which fit_text collapses, and
+    other characters stand for themselves.
+    """
+
+    def __init__(self, width, size, height, char_width, ellipsis=None):
+        self.box = (width, size, height)
+        self.ellipsis = ELLIPSIS if ellipsis is None else ellipsis
+        self._char_width = char_width
+        self._widths, self.shape_table = _width_table(char_width)
+        self._shapes = {}
+
+    def measure(self, text, size):
+        widths = self._widths
+        try:
+            return sum(map(widths.__getitem__, text)) * size
+        except KeyError:
+            for char in text:
+                if char not in widths:
+                    widths[char] = self._char_width(char)
+            return sum(map(widths.__getitem__, text)) * size
+
+    def shape(self, text):
+        """The shape of a normalised text (its characters by width)."""
+        return text.encode().translate(self.shape_table) if text.isascii() else text
+
+    def fit_shape(self, shape, text):
+        """``(cut, size)`` of ``text`` (normalised, of that shape): the size it is
+        drawn at, and None when it is drawn whole, -1 when not at all, else how
+        many of its characters are kept before the ellipsis."""
+        fitted = self._shapes.get(shape)
+        if fitted is None:
+            width, size, height = self.box
+            result, size = fit_text(
+                text, width, size, height, measure=self.measure, ellipsis=self.ellipsis
+            )
+            if result == text:
+                cut = None
+            elif not result:
+                cut = -1
+            else:
+                cut = len(result) - len(self.ellipsis)
+            fitted = self._shapes[shape] = (cut, size)
+        return fitted
+
+    def cut(self, text, cut):
+        """``text`` as drawn for a ``cut`` of :meth:`fit_shape`."""
+        if cut is None:
+            return text
+        if cut < 0:
+            return ""
+        return text[:cut] + self.ellipsis
+
+    def __call__(self, text):
+        text = " ".join((text or "").split())
+        cut, size = self.fit_shape(self.shape(text), text)
+        return self.cut(text, cut), size
+
+
 def element_text(element, values):
     """The text printed by a text element, prefix included ('' when empty)."""
     if element.get("field", "free") == "free":

@@ -9,15 +9,16 @@ first position and as separator. Plain Python: no Odoo.
 """
 
 import io
+import re
+from itertools import repeat
 
 from . import datamatrix
 from .layout import (
+    DEFAULT_BARCODE_FIELDS,
+    GS1_SYMBOLOGIES,
     LayoutError,
-    barcode_value,
-    element_text,
-    fit_text,
+    TextFitter,
     helvetica_width,
-    human_readable,
     mm_to_dots,
     points_to_dots,
 )
@@ -53,7 +54,12 @@ _QR_CAPACITY_M = (
 ZPL_ELLIPSIS = "..."
 
 
-_ESCAPES = str.maketrans({char: f"{HEX_INDICATOR}{ord(char):02X}" for char in _UNSAFE})
+_ESCAPES = {char: f"{HEX_INDICATOR}{ord(char):02X}" for char in _UNSAFE}
+_UNSAFE_PATTERN = re.compile("[%s]" % re.escape("".join(sorted(_UNSAFE))))
+
+
+def _escape_match(match):
+    return _ESCAPES[match.group()]
 
 
 def escape(text):
@@ -61,7 +67,7 @@ def escape(text):
     control characters and anything outside printable ASCII as ``_XX`` (UTF-8
     bytes, printed as UTF-8 under ``^CI28``)."""
     if text.isascii() and text.isprintable():
-        return text.translate(_ESCAPES)
+        return _UNSAFE_PATTERN.sub(_escape_match, text)
     out = []
     for char in text:
         if char in _UNSAFE or not " " <= char <= "~":
@@ -161,23 +167,152 @@ def logo_graphic(image_bytes, width, height):
     return f"^GFA,{total},{total},{row_bytes},{data.hex().upper()}"
 
 
-_FONT0_WIDTHS = {}
+def _font0_char_width(char):
+    """Width of ``char`` at size 1 in ZPL font 0 with equal height and width:
+    measured as Helvetica Bold and 10 % wider, so that fitted text never
+    overflows."""
+    return helvetica_width(char, 1000, bold=True) * 1.1e-3
 
 
-def _font0_width(text, size):
-    """Width of ``text`` in ZPL font 0 with equal height and width: measured as
-    Helvetica Bold and 10 % wider, so that fitted text never overflows."""
+# DataMatrix symbol sizes depend on where the digits are, not on which.
+_DIGIT_SHAPES = bytes.maketrans(b"123456789", b"000000000")
+# Texts fitted per element and kept by their exact value (product names, dates
+# repeat across a batch), up to this many.
+_KEEP_TEXTS = 4096
+
+
+class _Text:
+    """A text in a box: ``^FO`` + font 0 at the fitted size + escaped data."""
+
+    def __init__(self, builder, x, y, width, height, font_size):
+        dpi = builder.dpi
+        self.x, self.y, self.dpi = x, y, dpi
+        self.fitter = TextFitter(
+            width * 72.0 / dpi,
+            font_size,
+            height * 72.0 / dpi,
+            _font0_char_width,
+            ellipsis=ZPL_ELLIPSIS,
+        )
+        # Field of each text already drawn (product names, dates repeat);
+        # missing values draw nothing.
+        self.fields = {None: "", False: "", "": ""}
+        self.fonts = {}
+
+    def __call__(self, text):
+        if not text:
+            return ""
+        field = self.fields.get(text)
+        if field is None:
+            fitted, size = self.fitter(str(text))
+            if not fitted:
+                field = ""
+            else:
+                font = self.fonts.get(size)
+                if font is None:
+                    dots = max(points_to_dots(size, self.dpi), 8)
+                    font = self.fonts[size] = (
+                        f"^FO{self.x},{self.y}^A0N,{dots},{dots}^FH{HEX_INDICATOR}^FD"
+                    )
+                field = f"{font}{escape(fitted)}^FS"
+            if len(self.fields) < _KEEP_TEXTS:
+                self.fields[text] = field
+        return field
+
+    def font(self, size):
+        """``^FO`` and font of this box's text drawn at ``size`` points."""
+        font = self.fonts.get(size)
+        if font is None:
+            dots = max(points_to_dots(size, self.dpi), 8)
+            font = self.fonts[size] = (
+                f"^FO{self.x},{self.y}^A0N,{dots},{dots}^FH{HEX_INDICATOR}^FD"
+            )
+        return font
+
+    def column(self, texts):
+        """The fields of a column of texts (one per label)."""
+        try:
+            distinct = set(texts)
+        except TypeError:
+            distinct = None
+        if distinct is not None and len(distinct) * 4 <= len(texts):
+            # Mostly the same texts (product names, dates): each drawn once.
+            fields = {text: self(text) for text in distinct}
+            return list(map(fields.__getitem__, texts))
+        joined = _plain_column(texts)
+        if joined is None or "  " in joined or " \n" in joined or "\n " in joined:
+            fields = self.fields
+            return [fields[text] if text in fields else self(text) for text in texts]
+        # Printable ASCII texts with nothing to normalise: shapes, escapes and
+        # fields are made for the whole column at once.
+        fitter = self.fitter
+        shapes = joined.encode().translate(fitter.shape_table).split(b"\n")
+        fits = {
+            shape: fitter.fit_shape(shape, texts[shapes.index(shape)])
+            for shape in _few(shapes)
+        } or {
+            shape: fitter.fit_shape(shape, text)
+            for shape, text in dict(zip(shapes, texts, strict=True)).items()
+        }
+        escaped = escape_column(joined)
+        if len(fits) == 1:
+            [(cut, size)] = fits.values()
+            if cut is None:
+                font = self.font(size)
+                return (font + escaped.replace("\n", "^FS\n" + font) + "^FS").split(
+                    "\n"
+                )
+        fields = []
+        for shape, text, field in zip(shapes, texts, escaped.split("\n"), strict=True):
+            cut, size = fits[shape]
+            if cut is not None:
+                field = escape(fitter.cut(text, cut))
+            fields.append(f"{self.font(size)}{field}^FS" if field else "")
+        return fields
+
+
+def _few(items, most=8):
+    """The distinct items when there are at most ``most`` of them, else ()."""
+    distinct = set(items)
+    return distinct if len(distinct) <= most else ()
+
+
+def _plain_column(texts):
+    """``texts`` joined by newlines when each is a non-empty string of printable
+    ASCII without leading or trailing space (else None): a column that string
+    methods can work on whole and split back."""
     try:
-        return sum(map(_FONT0_WIDTHS.__getitem__, text)) * size
-    except KeyError:
-        for char in text:
-            if char not in _FONT0_WIDTHS:
-                _FONT0_WIDTHS[char] = helvetica_width(char, 1000, bold=True) * 1.1e-3
-        return sum(map(_FONT0_WIDTHS.__getitem__, text)) * size
+        joined = "\n".join(texts)
+    except TypeError:
+        return None
+    if (
+        not joined
+        or not joined.isascii()
+        or not joined.replace("\n", "").isprintable()
+        or joined.count("\n") != len(texts) - 1
+        or "\n\n" in joined
+        or joined[0] in " \n"
+        or joined[-1] in " \n"
+    ):
+        return None
+    return joined
+
+
+def escape_column(joined):
+    """:func:`escape` of printable ASCII texts joined by newlines."""
+    if any(char in joined for char in _UNSAFE):
+        return _UNSAFE_PATTERN.sub(_escape_match, joined)
+    return joined
 
 
 class ZplBuilder:
-    """Renders labels of one template as ZPL II."""
+    """Renders labels of one template as ZPL II.
+
+    The template is compiled once into one renderer per element, with its box
+    in dots. Labels are drawn a column (an element of every label) at a time:
+    what the labels of a batch share (fitted texts, symbol sizes) is worked out
+    once.
+    """
 
     def __init__(self, template):
         self.template = template
@@ -188,153 +323,232 @@ class ZplBuilder:
             f"^XA^CI28^PW{self.dots(template['width'])}"
             f"^LL{self.dots(template['height'])}^LH0,0^PO{orientation}"
         )
-
-    @property
-    def _elements(self):
-        """The template's elements with their boxes in dots, computed once."""
-        if not hasattr(self, "_element_boxes"):
-            self._element_boxes = [
-                (
-                    element,
-                    tuple(
-                        self.dots(element[key]) for key in ("x", "y", "width", "height")
-                    ),
-                    {},
-                )
-                for element in self.template.get("elements", [])
-            ]
-        return self._element_boxes
+        #: Label values the elements print.
+        self.fields = set()
+        self._renderers = [
+            self._compile(element) for element in template.get("elements", [])
+        ]
 
     def dots(self, value_mm):
         return mm_to_dots(value_mm, self.dpi)
 
-    def _text(self, x, y, width, height, text, font_size):
-        if not text:
-            return ""
-        text, size = fit_text(
-            text,
-            width * 72.0 / self.dpi,
-            font_size,
-            height * 72.0 / self.dpi,
-            measure=_font0_width,
-            ellipsis=ZPL_ELLIPSIS,
-        )
-        if not text:
-            return ""
-        font = max(points_to_dots(size, self.dpi), 8)
-        return f"^FO{x},{y}^A0N,{font},{font}^FH{HEX_INDICATOR}^FD{escape(text)}^FS"
+    def _compile(self, element):
+        kind = element["kind"]
+        if kind == "text":
+            return self._compile_text(element)
+        if kind == "barcode":
+            return self._compile_barcode(element)
+        if kind == "logo":
+            self.fields.add("logo")
+            return lambda columns, count: [
+                self._logo(element, logo) for logo in self._column(columns, "logo", count)
+            ]
+        return lambda columns, count: [""] * count
 
-    def _hri_height(self, element, values):
-        if not human_readable(element, values):
-            return 0
-        return points_to_dots(element.get("font_size") or 6, self.dpi) + 2
+    def _column(self, columns, field, count):
+        return columns.get(field) or [None] * count
 
-    def _barcode(self, element, values):
-        value = barcode_value(element, values)
-        if not value:
-            return ""
+    def _box(self, element):
+        return tuple(self.dots(element[key]) for key in ("x", "y", "width", "height"))
+
+    def _compile_text(self, element):
+        text = _Text(self, *self._box(element), element.get("font_size") or 8)
+        field = element.get("field", "free")
+        if field == "free":
+            fixed = text(element.get("text") or "")
+            return lambda columns, count: [fixed] * count
+        self.fields.add(field)
+        prefix = element.get("prefix") or ""
+
+        def render(columns, count):
+            values = self._column(columns, field, count)
+            if prefix:
+                joined = _plain_column(values)
+                if joined is None:
+                    values = [
+                        "" if value in (None, False, "") else f"{prefix}{value}"
+                        for value in values
+                    ]
+                else:
+                    values = (prefix + joined.replace("\n", "\n" + prefix)).split("\n")
+            return text.column(values)
+
+        return render
+
+    def _compile_barcode(self, element):
         symbology = element["symbology"]
-        x, y = self.dots(element["x"]), self.dots(element["y"])
-        width, height = self.dots(element["width"]), self.dots(element["height"])
-        hri = human_readable(element, values)
-        bar_height = height - self._hri_height(element, values)
-        parts = []
-        if symbology in ("gs1_128", "code128"):
-            if symbology == "gs1_128":
-                data, symbols = code128_gs1(value)
-            else:
-                data, symbols = code128_text(value)
-            modules = (symbols + 1) * 11 + 13  # + check character, stop pattern
-            module = width // modules
-            if module < 1:
-                raise LayoutError(
-                    f"The Code 128 barcode of {value!r} needs {modules} dots; its "
-                    f"box is {width} dots wide."
-                )
-            parts.append(
-                f"^FO{x},{y}^BY{min(module, 10)}^BCN,{bar_height},N,N,N"
-                f"^FH{HEX_INDICATOR}^FD{escape(data)}^FS"
+        x, y, width, height = self._box(element)
+        font_size = element.get("font_size") or 6
+        field = element.get("field") or DEFAULT_BARCODE_FIELDS[symbology]
+        hri_field = None
+        if element.get("human_readable"):
+            hri_field = "gs1_hri" if symbology in GS1_SYMBOLOGIES else field
+        self.fields.update({field, hri_field} - {"free", None})
+        # The text under the barcode takes its height from the bars.
+        hri_height = points_to_dots(font_size, self.dpi) + 2
+        draw = getattr(self, f"_draw_{symbology}")
+        cache = {}
+        texts = {}
+
+        def column(columns, name, count):
+            if name == "free":
+                return [element.get("text") or ""] * count
+            return self._column(columns, name, count)
+
+        def render(columns, count):
+            values = column(columns, field, count)
+            if symbology == "gs1_datamatrix" and not hri_field:
+                fields = self._datamatrix_column(values, x, y, width, height, cache)
+                if fields is not None:
+                    return fields
+            hris = column(columns, hri_field, count) if hri_field else [""] * count
+            out = []
+            for value, hri in zip(values, hris, strict=True):
+                if not value:
+                    out.append("")
+                    continue
+                bar_height = height - hri_height if hri else height
+                code, drawn_height = draw(value, x, y, width, bar_height, cache)
+                if hri:
+                    text_y = y + (drawn_height or bar_height) + 2
+                    text = texts.get(text_y)
+                    if text is None:
+                        text = texts[text_y] = _Text(
+                            self, x, text_y, width, max(y + height - text_y, 8), font_size
+                        )
+                    code += text(hri)
+                out.append(code)
+            return out
+
+        return render
+
+    def _draw_code128(self, value, x, y, width, height, cache):
+        data, symbols = code128_text(value)
+        return self._code128(value, data, symbols, x, y, width, height), None
+
+    def _draw_gs1_128(self, value, x, y, width, height, cache):
+        data, symbols = code128_gs1(value)
+        return self._code128(value, data, symbols, x, y, width, height), None
+
+    def _code128(self, value, data, symbols, x, y, width, height):
+        modules = (symbols + 1) * 11 + 13  # + check character, stop pattern
+        module = width // modules
+        if module < 1:
+            raise LayoutError(
+                f"The Code 128 barcode of {value!r} needs {modules} dots; its "
+                f"box is {width} dots wide."
             )
-        elif symbology == "gs1_datamatrix":
+        return (
+            f"^FO{x},{y}^BY{min(module, 10)}^BCN,{height},N,N,N"
+            f"^FH{HEX_INDICATOR}^FD{escape(data)}^FS"
+        )
+
+    def _draw_gs1_datamatrix(self, value, x, y, width, height, cache):
+        start, drawn_height = self._datamatrix_start(value, x, y, width, height, cache)
+        return f"{start}{datamatrix_gs1(value)}^FS", drawn_height
+
+    def _datamatrix_start(self, value, x, y, width, height, cache, shape=None):
+        """``^FO``, ``^BX`` (symbol size from the data) up to the field data, and
+        the symbol's height in dots."""
+        if shape is None:
+            shape = value.encode().translate(_DIGIT_SHAPES) if value.isascii() else value
+        field = cache.get((shape, height))
+        if field is None:
             size = datamatrix.symbol_size(value, gs1=True)
-            module = min(width, bar_height) // size
+            module = min(width, height) // size
             if module < 1:
                 raise LayoutError("The GS1 DataMatrix does not fit in its box.")
-            parts.append(
+            field = cache[shape, height] = (
                 f"^FO{x},{y}^BXN,{module},200,{size},{size},,{DM_ESCAPE}"
-                f"^FH{HEX_INDICATOR}^FD{datamatrix_gs1(value)}^FS"
+                f"^FH{HEX_INDICATOR}^FD",
+                size * module,
             )
-            bar_height = size * module
-        elif symbology == "qr":
-            modules = 17 + 4 * qr_version(value)
-            magnification = max(1, min(10, min(width, bar_height) // modules))
-            parts.append(
-                f"^FO{x},{y}^BQN,2,{magnification}"
-                f"^FH{HEX_INDICATOR}^FDMA,{escape(value)}^FS"
-            )
-            bar_height = modules * magnification
-        elif symbology == "ean13":
-            digits = value[:12]
-            if len(value) != 13 or not value.isdigit():
-                raise LayoutError(f"{value!r} is not an EAN-13 barcode.")
-            module = max(1, width // 113)
-            parts.append(
-                f"^FO{x},{y}^BY{min(module, 10)}^BEN,{bar_height},N,N"
-                f"^FH{HEX_INDICATOR}^FD{digits}^FS"
-            )
-        if hri:
-            text_y = y + bar_height + 2
-            parts.append(
-                self._text(
-                    x,
-                    text_y,
-                    width,
-                    max(y + height - text_y, 8),
-                    hri,
-                    element.get("font_size") or 6,
-                )
-            )
-        return "".join(parts)
+        return field
 
-    def _logo(self, element, values):
-        key = id(values.get("logo"))
+    def _datamatrix_column(self, values, x, y, width, height, cache):
+        """The DataMatrix fields of a column of GS1 data without separator
+        (printable ASCII: one element, or a variable-length one last), made for
+        the whole column at once; None for any other column."""
+        joined = _plain_column(values)
+        if joined is None:
+            return None
+        shapes = joined.encode().translate(_DIGIT_SHAPES).split(b"\n")
+        starts = {
+            shape: self._datamatrix_start(
+                values[shapes.index(shape)], x, y, width, height, cache, shape
+            )[0]
+            for shape in _few(shapes)
+        } or {
+            shape: self._datamatrix_start(value, x, y, width, height, cache, shape)[0]
+            for shape, value in dict(zip(shapes, values, strict=True)).items()
+        }
+        fnc1 = DM_ESCAPE + "1"
+        escaped = escape_column(joined)
+        if len(starts) == 1:
+            [start] = starts.values()
+            head = start + fnc1
+            return (head + escaped.replace("\n", "^FS\n" + head) + "^FS").split("\n")
+        return [
+            f"{starts[shape]}{fnc1}{data}^FS"
+            for shape, data in zip(shapes, escaped.split("\n"), strict=True)
+        ]
+
+    def _draw_qr(self, value, x, y, width, height, cache):
+        modules = 17 + 4 * qr_version(value)
+        magnification = max(1, min(10, min(width, height) // modules))
+        return (
+            f"^FO{x},{y}^BQN,2,{magnification}"
+            f"^FH{HEX_INDICATOR}^FDMA,{escape(value)}^FS"
+        ), modules * magnification
+
+    def _draw_ean13(self, value, x, y, width, height, cache):
+        if len(value) != 13 or not value.isdigit():
+            raise LayoutError(f"{value!r} is not an EAN-13 barcode.")
+        module = max(1, width // 113)
+        return (
+            f"^FO{x},{y}^BY{min(module, 10)}^BEN,{height},N,N"
+            f"^FH{HEX_INDICATOR}^FD{value[:12]}^FS"
+        ), None
+
+    def _logo(self, element, logo):
+        key = id(logo)
         if key not in self._logos:
-            self._logos[key] = logo_graphic(
-                values.get("logo"),
-                self.dots(element["width"]),
-                self.dots(element["height"]),
+            graphic = logo_graphic(
+                logo, self.dots(element["width"]), self.dots(element["height"])
             )
-        graphic = self._logos[key]
-        if not graphic:
-            return ""
-        return f"^FO{self.dots(element['x'])},{self.dots(element['y'])}{graphic}^FS"
+            self._logos[key] = graphic and (
+                f"^FO{self.dots(element['x'])},{self.dots(element['y'])}{graphic}^FS"
+            )
+        return self._logos[key]
 
     def label(self, values, copies=1):
         """One label's ZPL, ``copies`` times (``^PQ``)."""
-        parts = [self._header]
-        for element, box, texts in self._elements:
-            kind = element["kind"]
-            if kind == "text":
-                # Labels of a batch repeat most texts (product, dates): each
-                # element fits a text once.
-                text = element_text(element, values)
-                fitted = texts.get(text)
-                if fitted is None:
-                    fitted = texts[text] = self._text(
-                        *box, text, element.get("font_size") or 8
-                    )
-                parts.append(fitted)
-            elif kind == "barcode":
-                parts.append(self._barcode(element, values))
-            elif kind == "logo":
-                parts.append(self._logo(element, values))
-        parts.append(f"^PQ{max(int(copies), 1)}^XZ\n")
-        return "".join(parts)
+        return self.render([values], copies)
+
+    def columns(self, labels):
+        """Label values (a list of dicts) as the columns the elements print."""
+        return {field: [label.get(field) for label in labels] for field in self.fields}
 
     def render(self, labels, copies=1):
         """ZPL of every label (a list of value dicts)."""
-        return "".join(self.label(values, copies) for values in labels)
+        return self.render_columns(self.columns(labels), len(labels), copies)
+
+    def render_columns(self, columns, count, copies=1):
+        """ZPL of ``count`` labels given by columns: ``{field: [value per
+        label]}`` (a missing field prints nothing)."""
+        footer = f"^PQ{max(int(copies), 1)}^XZ\n"
+        parts = [render(columns, count) for render in self._renderers]
+        return "".join(
+            map(
+                "".join,
+                zip(repeat(self._header, count), *parts, repeat(footer, count)),
+            )
+        )
 
 
 def render(template, labels, copies=1):
     return ZplBuilder(template).render(labels, copies)
+
+
+def render_columns(template, columns, count, copies=1):
+    return ZplBuilder(template).render_columns(columns, count, copies)

@@ -63,6 +63,19 @@ class StockLot(models.Model):
         compute="_compute_gs1",
         help="Why no GS1 code can be made for this lot or serial number.",
     )
+    traceability_production_ids = fields.One2many(
+        comodel_name="mrp.production",
+        inverse_name="lot_producing_id",
+        string="Made By",
+        readonly=True,
+    )
+    traceability_produced_date = fields.Datetime(
+        string="Produced On",
+        compute="_compute_traceability_produced_date",
+        store=True,
+        help="End of the last done manufacturing order that made this lot or "
+        "serial number.",
+    )
     traceability_event_ids = fields.One2many(
         comodel_name="traceability.lot.event",
         inverse_name="lot_id",
@@ -70,6 +83,18 @@ class StockLot(models.Model):
         readonly=True,
         groups="quality_traceability.group_traceability_user",
     )
+
+    @api.depends(
+        "traceability_production_ids.state", "traceability_production_ids.date_finished"
+    )
+    def _compute_traceability_produced_date(self):
+        for lot in self:
+            dates = [
+                production.date_finished
+                for production in lot.traceability_production_ids
+                if production.state == "done" and production.date_finished
+            ]
+            lot.traceability_produced_date = max(dates, default=False)
 
     # ------------------------------------------------------------------
     # Names from the product's (or its category's) sequence
@@ -142,7 +167,12 @@ class StockLot(models.Model):
     def _traceability_gtin(self):
         """GTIN-14 of the lot's product barcode, or False when it is no GTIN."""
         self.ensure_one()
-        barcode = (self.product_id.barcode or "").strip()
+        return self._traceability_gtin_of(self.product_id.barcode)
+
+    @api.model
+    def _traceability_gtin_of(self, barcode):
+        """GTIN-14 of a product barcode, or False when it is no GTIN."""
+        barcode = (barcode or "").strip()
         if not barcode:
             return False
         valid = (
