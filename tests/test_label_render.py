@@ -166,8 +166,10 @@ def test_text_fitter_fits_as_fit_text():
         "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
         for _ in range(400)
     ]
-    texts += [f"(01)09506000134352(17)2012{day:02d}(10)LOT-{n:05d}" for day, n in
-              zip(range(1, 29), range(10, 100000, 3571))]
+    texts += [
+        f"(01)09506000134352(17)2012{day:02d}(10)LOT-{n:05d}"
+        for day, n in zip(range(1, 29), range(10, 100000, 3571), strict=False)
+    ]
     for width, size, height in [(20.0, 10, None), (60.0, 8, 12.0), (150.0, 12, 6.0)]:
         fitter = layout.TextFitter(
             width, size, height, lambda char: layout.helvetica_width(char, 1)

@@ -278,7 +278,7 @@ class LabelTemplate(models.Model):
             """,
             # One array literal: cheaper to send and parse than an ARRAY[...]
             # of thousands of ids.
-            ["{%s}" % ",".join(map(str, lots.ids))],
+            ["{" + ",".join(map(str, lots.ids)) + "}"],
         )
         rows = {row[0]: row for row in self.env.cr.fetchall()}
         return [rows[lot_id] for lot_id in lots.ids if lot_id in rows]
@@ -311,7 +311,14 @@ class LabelTemplate(models.Model):
             context.get("partner_id") or context.get("seller_id")
         )
         result = {}
-        for product_id, code, barcode, tracking, name, variant in self.env.cr.fetchall():
+        for (
+            product_id,
+            code,
+            barcode,
+            tracking,
+            name,
+            variant,
+        ) in self.env.cr.fetchall():
             if variant or not plain_names:
                 name = (
                     products.browse(product_id)
@@ -439,11 +446,14 @@ class LabelTemplate(models.Model):
         # The heads of the data before the lot: one per product and expiry.
         products = {id(product): product for product in lot_products}
         heads = {}
-        for key in set(zip(map(id, lot_products), expiry_codes)):
+        for key in set(zip(map(id, lot_products), expiry_codes, strict=False)):
             product, expiry = products[key[0]], key[1]
             gtin, ai = product["gtin"], product["ai"]
             if expiry:
-                heads[key] = (f"01{gtin}17{expiry}{ai}", f"(01){gtin}(17){expiry}({ai})")
+                heads[key] = (
+                    f"01{gtin}17{expiry}{ai}",
+                    f"(01){gtin}(17){expiry}({ai})",
+                )
             else:
                 heads[key] = (f"01{gtin}{ai}", f"(01){gtin}({ai})")
         data, hri = [], []

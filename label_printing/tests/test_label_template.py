@@ -204,7 +204,8 @@ class TestLabelValues(LabelCommon):
         names = [value["product_name"] for value in template._label_values(lots)]
         self.assertEqual(names[2], "素碗")
         self.assertEqual(
-            names, [lot.product_id.with_context(lang="zh_CN").display_name for lot in lots]
+            names,
+            [lot.product_id.with_context(lang="zh_CN").display_name for lot in lots],
         )
         # Labels keep the order they were asked in, even repeated.
         again = template._label_values(lots[2] | lots[0])

@@ -55,7 +55,7 @@ ZPL_ELLIPSIS = "..."
 
 
 _ESCAPES = {char: f"{HEX_INDICATOR}{ord(char):02X}" for char in _UNSAFE}
-_UNSAFE_PATTERN = re.compile("[%s]" % re.escape("".join(sorted(_UNSAFE))))
+_UNSAFE_PATTERN = re.compile(f"[{re.escape(''.join(sorted(_UNSAFE)))}]")
 
 
 def _escape_match(match):
@@ -341,7 +341,8 @@ class ZplBuilder:
         if kind == "logo":
             self.fields.add("logo")
             return lambda columns, count: [
-                self._logo(element, logo) for logo in self._column(columns, "logo", count)
+                self._logo(element, logo)
+                for logo in self._column(columns, "logo", count)
             ]
         return lambda columns, count: [""] * count
 
@@ -414,7 +415,12 @@ class ZplBuilder:
                     text = texts.get(text_y)
                     if text is None:
                         text = texts[text_y] = _Text(
-                            self, x, text_y, width, max(y + height - text_y, 8), font_size
+                            self,
+                            x,
+                            text_y,
+                            width,
+                            max(y + height - text_y, 8),
+                            font_size,
                         )
                     code += text(hri)
                 out.append(code)
@@ -451,7 +457,9 @@ class ZplBuilder:
         """``^FO``, ``^BX`` (symbol size from the data) up to the field data, and
         the symbol's height in dots."""
         if shape is None:
-            shape = value.encode().translate(_DIGIT_SHAPES) if value.isascii() else value
+            shape = (
+                value.encode().translate(_DIGIT_SHAPES) if value.isascii() else value
+            )
         field = cache.get((shape, height))
         if field is None:
             size = datamatrix.symbol_size(value, gs1=True)
@@ -541,7 +549,13 @@ class ZplBuilder:
         return "".join(
             map(
                 "".join,
-                zip(repeat(self._header, count), *parts, repeat(footer, count)),
+                # The repeats are as long as the columns.
+                zip(
+                    repeat(self._header, count),
+                    *parts,
+                    repeat(footer, count),
+                    strict=False,
+                ),
             )
         )
 

@@ -69,7 +69,9 @@ class TestScannerService(QualityCommon):
         )
         self.assertEqual(bad["status"], "error")
         self.assertIn("Photo 1", bad["error"])
-        self.assertFalse(self.env["traceability.check"].search([("lot_id", "=", lot.id)]))
+        self.assertFalse(
+            self.env["traceability.check"].search([("lot_id", "=", lot.id)])
+        )
         photos = [
             {"name": "dent.jpg", "data": base64.b64encode(b"first photo").decode()},
             base64.b64encode(b"second photo").decode(),
@@ -84,7 +86,8 @@ class TestScannerService(QualityCommon):
             sorted(check.attachment_ids.mapped("name")), ["dent.jpg", "photo-2"]
         )
         self.assertEqual(
-            sorted(check.attachment_ids.mapped("raw")), [b"first photo", b"second photo"]
+            sorted(check.attachment_ids.mapped("raw")),
+            [b"first photo", b"second photo"],
         )
         self.assertEqual(
             set(check.attachment_ids.mapped("res_model")), {"traceability.check"}

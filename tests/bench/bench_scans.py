@@ -201,8 +201,7 @@ def concurrent_retries(base, key, scans, batch_size=BATCH):
     """Every batch sent COPIES times, shuffled, by CLIENTS clients at once."""
     url = f"{base}/traceability/api/v1/scans"
     batches = [
-        scans[start : start + batch_size]
-        for start in range(0, len(scans), batch_size)
+        scans[start : start + batch_size] for start in range(0, len(scans), batch_size)
     ]
     jobs = batches * COPIES
     random.Random(7).shuffle(jobs)
