@@ -205,30 +205,27 @@ links AS (
      WHERE i.dst_usage = 'production'
 )"""
 
-_SELECT_LOTS = """
-SELECT 'lot', lot.id, NULL::int, NULL::int, NULL::int, NULL::int, NULL::int,
-       NULL::int, NULL::int, NULL::int, NULL::int, NULL::timestamp, NULL::numeric,
-       NULL::numeric, lot.name::text, lot.product_id, lot.company_id
-  FROM closure JOIN stock_lot lot ON lot.id = closure.lot_id"""
-
+# Fact rows: the kind, then the columns of _FACT_COLUMNS. Quantities are read
+# as float8: Odoo's own floats, without converting decimals one by one.
 _SELECT_EDGES = """
-SELECT 'edge', src, dst, production_id, unbuild_id, NULL, NULL, NULL, NULL, NULL,
-       NULL, MAX(date), SUM(quantity), NULL, NULL, NULL, NULL
+SELECT 'edge', src, dst, production_id, unbuild_id, NULL::int, NULL::int,
+       NULL::int, NULL::int, NULL::int, NULL::int, MAX(date),
+       SUM(quantity)::float8, NULL::float8
   FROM links
  GROUP BY src, dst, production_id, unbuild_id"""
 
 _SELECT_LINE_FACTS = """
 SELECT mv.kind, mv.lot_id, NULL, mv.production_id, mv.unbuild_id, mv.picking_id,
        mv.partner_id, partner.commercial_partner_id, mv.order_id, mv.location_id,
-       mv.result_package_id, mv.date, mv.quantity, NULL, NULL, NULL, NULL
+       mv.result_package_id, mv.date, mv.quantity::float8, NULL::float8
   FROM lines mv
   LEFT JOIN res_partner partner ON partner.id = mv.partner_id
  WHERE mv.kind = ANY(%(kinds)s)"""
 
 _SELECT_STOCK = """
 SELECT 'stock', quant.lot_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-       quant.location_id, quant.package_id, NULL, quant.quantity,
-       quant.reserved_quantity, NULL, NULL, NULL
+       quant.location_id, quant.package_id, NULL, quant.quantity::float8,
+       quant.reserved_quantity::float8
   FROM closure
   JOIN stock_quant quant ON quant.lot_id = closure.lot_id
   JOIN stock_location loc ON loc.id = quant.location_id
@@ -276,21 +273,21 @@ class TraceabilityGenealogy(models.AbstractModel):
         self.env.flush_all()
         cr = self.env.cr
         cr.execute(self._closure_query(root_ids, direction))
-        lot_ids = [row[0] for row in cr.fetchall()]
-        if not lot_ids:
-            return result
-        cr.execute(self._facts_query(lot_ids, parts))
         lots_found, edges, facts = result.lots, result.edges, result.facts
-        for row in self.env.cr.fetchall():
+        for lot_id, name, product_id, company_id in cr.fetchall():
+            lots_found[lot_id] = {
+                "name": name,
+                "product_id": product_id,
+                "company_id": company_id,
+                "level": 0,
+            }
+        if not lots_found or not parts:
+            return result
+        cr.execute(self._facts_query(list(lots_found), parts))
+        columns = _FACT_COLUMNS
+        for row in cr.fetchall():
             kind = row[0]
-            if kind == "lot":
-                lots_found[row[1]] = {
-                    "name": row[14],
-                    "product_id": row[15],
-                    "company_id": row[16],
-                    "level": 0,
-                }
-            elif kind == "edge":
+            if kind == "edge":
                 edges.append(
                     {
                         "src": row[1],
@@ -302,7 +299,7 @@ class TraceabilityGenealogy(models.AbstractModel):
                     }
                 )
             else:
-                facts[kind].append(dict(zip(_FACT_COLUMNS, row[1:14], strict=True)))
+                facts[kind].append(dict(zip(columns, row[1:], strict=True)))
         if edges:
             levels = compute_levels(root_ids, edges, direction)
             for lot_id, lot in lots_found.items():
@@ -311,8 +308,9 @@ class TraceabilityGenealogy(models.AbstractModel):
 
     @api.model
     def _closure_query(self, root_ids, direction):
-        """The lots reached from the roots: one recursive statement (``UNION``: a
-        lot is visited once, so diamonds and cycles end), index lookups only."""
+        """The lots reached from the roots, with their name, product and company:
+        one recursive statement (``UNION``: a lot is visited once, so diamonds
+        and cycles end), index lookups only."""
         cur_column, next_column = _STEP_COLUMNS[direction]
         cur_location, next_location = _UNBUILD_LOCATIONS[direction]
         self.env.cr.execute(
@@ -327,7 +325,11 @@ class TraceabilityGenealogy(models.AbstractModel):
             "next_column": SQL.identifier(next_column),
         }
         return SQL(
-            "WITH RECURSIVE" + ctes + " SELECT lot_id FROM closure",
+            "WITH RECURSIVE"
+            + ctes
+            + """
+            SELECT lot.id, lot.name, lot.product_id, lot.company_id
+              FROM closure JOIN stock_lot lot ON lot.id = closure.lot_id""",
             step=SQL(step, **columns),
             roots=list(root_ids),
             companies=list(self.env.companies.ids),
@@ -347,7 +349,7 @@ class TraceabilityGenealogy(models.AbstractModel):
         line_kinds = [kind for kind in FACT_KINDS if kind in parts and kind != "stock"]
         partner_only = "edges" not in parts and set(line_kinds) <= set(_PARTNER_KINDS)
         ctes = [_LOTS]
-        selects = [_SELECT_LOTS]
+        selects = []
         if line_kinds or "edges" in parts:
             ctes.append(_PARTNER_LINES if partner_only else _LINES)
         if "edges" in parts:
@@ -362,7 +364,8 @@ class TraceabilityGenealogy(models.AbstractModel):
         query = "WITH" + ",".join(ctes) + "\n" + "\nUNION ALL".join(selects)
         return SQL(
             query,
-            lot_ids=lot_ids,
+            # One array literal: cheaper to send and parse than ARRAY[...].
+            lot_ids="{" + ",".join(map(str, lot_ids)) + "}",
             companies=list(self.env.companies.ids),
             kinds=line_kinds,
             partner_kind=SQL(_PARTNER_KIND),

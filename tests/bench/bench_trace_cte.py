@@ -50,4 +50,4 @@ def summary(result):
 
 
 if __name__ == "__main__":
-    run("trace-cte", ours, bare_cte, summary)
+    run("trace-cte", ours, bare_cte, summary, repeat_odoo=15)

@@ -53,8 +53,12 @@ def compare(name, ours, odoo):
         sys.exit(1)
 
 
-def run(name, ours_func, odoo_func, summary):
-    """Time both, compare their answers (dicts of sets), print the bench line."""
+def run(name, ours_func, odoo_func, summary, repeat_odoo=REPEAT_ODOO):
+    """Time both, compare their answers (dicts of sets), print the bench line.
+
+    ``repeat_odoo``: runs of Odoo's side (its median is taken); Odoo's reports
+    take seconds, a bare query milliseconds and needs more runs to be steady.
+    """
     dbname = sys.argv[1]
     with odoo_env(dbname) as env:
         # The lots are looked up once: both sides time the trace, not the search.
@@ -63,7 +67,7 @@ def run(name, ours_func, odoo_func, summary):
             cold(env, lambda: ours_func(env, raw, finished)), REPEAT_OURS
         )
         odoo_time, odoo = median_time(
-            cold(env, lambda: odoo_func(env, raw, finished)), REPEAT_ODOO
+            cold(env, lambda: odoo_func(env, raw, finished)), repeat_odoo
         )
         compare(name, ours, odoo)
         print(summary(ours))
