@@ -263,7 +263,8 @@ class LabelTemplate(models.Model):
         """Lot data of the labels in one query, in the order of ``lots``: id,
         name, product, company, expiry as YYYY-MM-DD and as GS1 YYMMDD ('' when
         none), trace code, production date (``traceability_produced_date``, else
-        the lot's creation). Dates are UTC days, as Odoo stores them."""
+        the lot's creation), company name (None without company). Dates are UTC
+        days, as Odoo stores them."""
         self.env.flush_all()
         self.env.cr.execute(
             """
@@ -272,8 +273,10 @@ class LabelTemplate(models.Model):
                    COALESCE(to_char(lot.expiration_date, 'YYMMDD'), ''),
                    COALESCE(lot.trace_code, ''),
                    to_char(COALESCE(lot.traceability_produced_date, lot.create_date),
-                           'YYYY-MM-DD')
+                           'YYYY-MM-DD'),
+                   company.name
               FROM stock_lot lot
+              LEFT JOIN res_company company ON company.id = lot.company_id
              WHERE lot.id = ANY(%s::int[])
             """,
             # One array literal: cheaper to send and parse than an ARRAY[...]
@@ -340,19 +343,6 @@ class LabelTemplate(models.Model):
             }
         return result
 
-    def _company_names(self, company_ids):
-        """Names of companies by id (None: the current company's), in one query."""
-        self.env["res.company"].flush_model(["name"])
-        self.env.cr.execute(
-            "SELECT id, name FROM res_company WHERE id = ANY(%s)",
-            [[company_id or self.env.company.id for company_id in company_ids]],
-        )
-        names = dict(self.env.cr.fetchall())
-        return {
-            company_id: names[company_id or self.env.company.id]
-            for company_id in company_ids
-        }
-
     def _lot_columns(self, lots):
         """Label values of lots as columns, ``{field: [value per lot]}``, read
         in bulk: only what the template prints."""
@@ -370,11 +360,15 @@ class LabelTemplate(models.Model):
             expiry_codes,
             trace_codes,
             made,
+            company_names,
         ) = zip(*rows, strict=True)
         products = self._lot_products(set(product_ids), needs_gs1)
+        # Lots without company print the current one.
         companies = {
-            company_id: (name, None)
-            for company_id, name in self._company_names(set(company_ids)).items()
+            company_id: (name or self.env.company.name, None)
+            for company_id, name in dict(
+                zip(company_ids, company_names, strict=True)
+            ).items()
         }
         if "logo" in used:
             for company_id, (name, _logo) in companies.items():
