@@ -49,29 +49,17 @@ class StockQuantPackage(models.Model):
         """Give each package without SSCC the next one of its company."""
         sequence = self.env.ref("label_printing.sequence_sscc_serial").sudo()
         for package in self.filtered(lambda package: not package.label_sscc):
-            company = package.company_id or self.env.company
-            prefix = company.label_gs1_company_prefix
-            if not prefix:
-                raise UserError(
-                    self.env._(
-                        "Set the GS1 company prefix of %(company)s in Settings > "
-                        "Traceability first.",
-                        company=company.name,
-                    )
-                )
-            try:
-                package.label_sscc = gs1.sscc(prefix, int(sequence.next_by_id()))
-            except gs1.GS1Error as error:
-                raise UserError(str(error)) from error
+            # The prefix is checked before a serial reference is taken.
+            prefix = package._label_gs1_prefix()
+            package.label_sscc = package._label_sscc(prefix, int(sequence.next_by_id()))
         return True
 
-    def _label_sample_sscc(self):
-        """An SSCC of the company's prefix with serial reference 0, for previews
-        of a package that has none yet."""
+    def _label_gs1_prefix(self):
+        """The GS1 company prefix of the package's company (else the current
+        one's)."""
         self.ensure_one()
         company = self.company_id or self.env.company
-        prefix = company.label_gs1_company_prefix
-        if not prefix:
+        if not company.label_gs1_company_prefix:
             raise UserError(
                 self.env._(
                     "Set the GS1 company prefix of %(company)s in Settings > "
@@ -79,10 +67,19 @@ class StockQuantPackage(models.Model):
                     company=company.name,
                 )
             )
+        return company.label_gs1_company_prefix
+
+    @api.model
+    def _label_sscc(self, prefix, serial_reference):
         try:
-            return gs1.sscc(prefix, 0)
+            return gs1.sscc(prefix, serial_reference)
         except gs1.GS1Error as error:
             raise UserError(str(error)) from error
+
+    def _label_sample_sscc(self):
+        """An SSCC of the company's prefix with serial reference 0, for previews
+        of a package that has none yet."""
+        return self._label_sscc(self._label_gs1_prefix(), 0)
 
     def _label_descendants(self):
         """The packages and everything on them (one recursive query)."""
