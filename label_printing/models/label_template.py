@@ -217,6 +217,18 @@ class LabelTemplate(models.Model):
             records = records.product_variant_id
         return [self._product_values(product) for product in records]
 
+    def _label_columns(self, records):
+        """Label values as columns, ``{field: [value per label]}``, and the
+        number of labels. Lots are read as columns; other records a dict each."""
+        self.ensure_one()
+        if records._name == "stock.lot":
+            columns = self._lot_columns(records)
+            return columns, len(columns["lot"]) if columns else 0
+        labels = self._label_values(records)
+        fields_ = {field for label in labels for field in label}
+        columns = {field: [label.get(field) for label in labels] for field in fields_}
+        return columns, len(labels)
+
     def _product_values(self, product):
         company = product.company_id or self.env.company
         barcode = product.barcode or ""
@@ -364,67 +376,66 @@ class LabelTemplate(models.Model):
         ) = zip(*rows, strict=True)
         products = self._lot_products(set(product_ids), needs_gs1)
         # Lots without company print the current one.
-        companies = {
-            company_id: (name or self.env.company.name, None)
-            for company_id, name in dict(
-                zip(company_ids, company_names, strict=True)
-            ).items()
+        names_by_company = {
+            company_id: name or self.env.company.name
+            for company_id, name in zip(company_ids, company_names, strict=True)
         }
+        logos = dict.fromkeys(names_by_company)
         if "logo" in used:
-            for company_id, (name, _logo) in companies.items():
+            for company_id in logos:
                 company = self.env["res.company"].browse(company_id) or self.env.company
-                companies[company_id] = (name, self._logo(company))
+                logos[company_id] = self._logo(company)
         count = len(rows)
 
-        def per_lot(values, keys, index=None):
+        def per_lot(values, keys):
             """A column of values by product or company: one list when all lots
             share it, as they mostly do."""
             if len(values) == 1:
-                [value] = values.values()
-                return [value if index is None else value[index]] * count
-            if index is None:
-                return [values[key] for key in keys]
-            return [values[key][index] for key in keys]
+                return list(values.values()) * count
+            return [values[key] for key in keys]
 
-        lot_products = per_lot(products, product_ids)
         columns = {
             "lot": list(names),
-            "serial": [
-                name if product["serial"] else ""
-                for name, product in zip(names, lot_products, strict=True)
-            ],
             "production_date": list(made),
             "expiry_date": list(expiries),
             "trace_code": list(trace_codes),
-            "company": per_lot(companies, company_ids, 0),
-            "logo": per_lot(companies, company_ids, 1),
+            "company": per_lot(names_by_company, company_ids),
+            "logo": per_lot(logos, company_ids),
         }
-        for key in ("product_name", "default_code", "ean13"):
+        for key in ("product_name", "default_code", "ean13", "serial"):
             columns[key] = per_lot(
                 {product_id: product[key] for product_id, product in products.items()},
                 product_ids,
             )
+        columns["serial"] = [
+            name if serial else ""
+            for name, serial in zip(names, columns["serial"], strict=True)
+        ]
         if "quantity" in used:
-            records = self.env["stock.lot"].browse(lot_ids)
             columns["quantity"] = [
-                f"{lot.product_qty:g} {lot.product_uom_id.name}" for lot in records
+                f"{lot.product_qty:g} {lot.product_uom_id.name}"
+                for lot in self.env["stock.lot"].browse(lot_ids)
             ]
         if needs_gs1:
             columns.update(
-                self._lot_gs1_columns(lot_ids, names, expiry_codes, lot_products, used)
+                self._lot_gs1_columns(
+                    lot_ids, names, product_ids, expiry_codes, products, used
+                )
             )
         return columns
 
-    def _lot_gs1_columns(self, lot_ids, names, expiry_codes, lot_products, used):
+    def _lot_gs1_columns(
+        self, lot_ids, names, product_ids, expiry_codes, products, used
+    ):
         """GS1 data of lots: their GTIN (01), expiry (17) and lot (10) or serial
         (21), as in ``stock.lot._traceability_gs1_elements()``. Fixed-length
         elements come first: no separator is needed before the lot, the only
         variable-length one, which ends the data."""
-        lots = self.env["stock.lot"]
+        lots = self.env["stock.lot"].browse(lot_ids)
         joined = "".join(names)
         lengths = list(map(len, names))
         if (
-            not all(product["gtin"] for product in lot_products)
+            not all(product["gtin"] for product in products.values())
             or not joined.isascii()
             # Characters outside GS1's character set 82 are left.
             or joined.encode().translate(None, _GS1_CHARSET_82)
@@ -433,65 +444,33 @@ class LabelTemplate(models.Model):
         ):
             # Lot by lot: raises the UserError that names the first lot and its
             # problem.
-            elements = [
-                lots.browse(lot_id)._traceability_gs1_elements() for lot_id in lot_ids
-            ]
-            return self._gs1_columns_of(lot_ids, elements, used)
-        # The heads of the data before the lot: one per product and expiry.
-        products = {id(product): product for product in lot_products}
+            elements = [lot._traceability_gs1_elements() for lot in lots]
+            return self._gs1_columns(lots, elements, used)
+        # The elements before the lot name: one head per product and expiry.
         heads = {}
-        for key in set(zip(map(id, lot_products), expiry_codes, strict=False)):
-            product, expiry = products[key[0]], key[1]
-            gtin, ai = product["gtin"], product["ai"]
-            if expiry:
-                heads[key] = (
-                    f"01{gtin}17{expiry}{ai}",
-                    f"(01){gtin}(17){expiry}({ai})",
-                )
-            else:
-                heads[key] = (f"01{gtin}{ai}", f"(01){gtin}({ai})")
-        data, hri = [], []
-        if len(heads) == 1:
-            # One product, one expiry (or none): the usual batch.
-            [(data_head, hri_head)] = heads.values()
-            data = [data_head + name for name in names]
-            hri = [hri_head + name for name in names]
-        else:
-            for product, expiry, name in zip(
-                lot_products, expiry_codes, names, strict=True
-            ):
-                data_head, hri_head = heads[id(product), expiry]
-                data.append(data_head + name)
-                hri.append(hri_head + name)
-        columns = {"gs1_data": data, "gs1_hri": hri}
-        if "digital_link" in used:
-            elements = []
-            for name, expiry, product in zip(
-                names, expiry_codes, lot_products, strict=True
-            ):
-                lot_elements = [("01", product["gtin"])]
-                if expiry:
-                    lot_elements.append(("17", expiry))
-                lot_elements.append((product["ai"], name))
-                elements.append(lot_elements)
-            columns["digital_link"] = self._gs1_columns_of(lot_ids, elements, used)[
-                "digital_link"
-            ]
-        return columns
+        for product_id, expiry in set(zip(product_ids, expiry_codes, strict=True)):
+            product = products[product_id]
+            head = [("01", product["gtin"])] + ([("17", expiry)] if expiry else [])
+            heads[product_id, expiry] = (head, product["ai"])
+        lot_heads = [heads[key] for key in zip(product_ids, expiry_codes, strict=True)]
+        elements = [
+            [*head, (ai, name)]
+            for (head, ai), name in zip(lot_heads, names, strict=True)
+        ]
+        return self._gs1_columns(lots, elements, used)
 
-    def _gs1_columns_of(self, lot_ids, elements, used):
-        """GS1 columns of lots from their GS1 elements (one list per lot)."""
-        lots = self.env["stock.lot"]
+    def _gs1_columns(self, lots, elements, used):
+        """GS1 columns of lots from their GS1 elements (a list per lot)."""
         columns = {
-            "gs1_data": ["".join(ai + value for ai, value in lot) for lot in elements],
+            "gs1_data": ["".join(map("".join, lot)) for lot in elements],
             "gs1_hri": [
                 "".join(f"({ai}){value}" for ai, value in lot) for lot in elements
             ],
         }
         if "digital_link" in used:
             columns["digital_link"] = [
-                lots.browse(lot_id)._traceability_digital_link(lot_elements) or ""
-                for lot_id, lot_elements in zip(lot_ids, elements, strict=True)
+                lot._traceability_digital_link(lot_elements) or ""
+                for lot, lot_elements in zip(lots, elements, strict=True)
             ]
         return columns
 
@@ -522,17 +501,12 @@ class LabelTemplate(models.Model):
             )
             return content, "pdf"
         try:
-            if output == "zpl" and records._name == "stock.lot":
-                # Lots go to the printer a column at a time, as they are read.
-                columns = self._lot_columns(records)
-                text = zpl.render_columns(
-                    self._render_spec(), columns, len(columns.get("lot", ())), copies
-                )
-                return text.encode(), "zpl"
-            values = self._label_values(records)
             if output == "bulk_pdf":
+                values = self._label_values(records)
                 return pdf.render(self._render_spec(), values, copies), "pdf"
-            return zpl.render(self._render_spec(), values, copies).encode(), "zpl"
+            columns, count = self._label_columns(records)
+            text = zpl.render_columns(self._render_spec(), columns, count, copies)
+            return text.encode(), "zpl"
         except layout.LayoutError as error:
             raise UserError(
                 self.env._("Template %(name)s: %(error)s", name=self.name, error=error)
