@@ -1,6 +1,6 @@
 import re
 
-from odoo_env import bench_line, median_time
+from odoo_env import bench_line, median_times_in_turns
 
 
 def test_bench_line_format():
@@ -8,8 +8,20 @@ def test_bench_line_format():
     assert re.fullmatch(r"trace: ours=0\.5000 odoo=50\.0000 ratio=100\.0", line)
 
 
-def test_median_time_returns_result():
+def test_median_times_in_turns_alternates_and_returns_last_results():
     calls = []
-    seconds, result = median_time(lambda: calls.append(1) or len(calls), repeat=3)
-    assert result == 3
-    assert seconds >= 0
+
+    def ours():
+        calls.append("ours")
+        return calls.count("ours")
+
+    def odoo():
+        calls.append("odoo")
+        return calls.count("odoo")
+
+    ours_time, ours_result, odoo_time, odoo_result = median_times_in_turns(
+        ours, odoo, 3, 1, before=lambda: calls.append("before")
+    )
+    assert calls == ["before", "ours", "before", "odoo"] + ["before", "ours"] * 2
+    assert (ours_result, odoo_result) == (3, 1)
+    assert ours_time >= 0 and odoo_time >= 0

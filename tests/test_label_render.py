@@ -213,6 +213,28 @@ def test_zpl_columns_as_labels():
             assert "^BX" not in block
 
 
+@pytest.mark.parametrize("prefix", ["", "Lot: ", " Lot", "LOT  ", "批号 "])
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["2026-11-22"] * 12,
+        [f"GEN-FIN-{index:05d}" for index in range(12)],
+        [f"L{index}" if index % 3 else None for index in range(12)],
+        [f"A  B{index}" for index in range(12)],
+        [f"Kettle {index} " * (index + 1) for index in range(12)],
+        [f"茶壶-{index}" for index in range(12)],
+        [0, "", False, *[f"X{index}" for index in range(9)]],
+    ],
+)
+def test_zpl_text_column_as_texts_one_by_one(texts, prefix):
+    """A column of texts draws each text as the text alone would be drawn."""
+    builder = zpl.ZplBuilder({"width": 50, "height": 30, "dpi": 203})
+    text = zpl._Text(builder, 16, 12, 200, 32, 8)
+    alone = zpl._Text(builder, 16, 12, 200, 32, 8)
+    expected = [alone(f"{prefix}{value}") if value else "" for value in texts]
+    assert text.column(texts, prefix) == expected
+
+
 def test_check_template():
     assert layout.check_template(ALL_BARCODES) == []
     outside = dict(

@@ -3,6 +3,7 @@ import base64
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 from odoo.tools.barcode import check_barcode_encoding
 
 from odoo.addons.quality_traceability.tools import gs1
@@ -271,29 +272,49 @@ class LabelTemplate(models.Model):
                 used.add(element["field"])
         return used
 
-    def _lot_rows(self, lots):
+    def _lot_rows(self, lots, used):
         """Lot data of the labels in one query, in the order of ``lots``: id,
         name, product, company, expiry as YYYY-MM-DD and as GS1 YYMMDD ('' when
         none), trace code, production date (``traceability_produced_date``, else
         the lot's creation), company name (None without company). Dates are UTC
-        days, as Odoo stores them."""
+        days, as Odoo stores them. Values that no field of ``used`` prints are
+        not read (None)."""
+        needs_gs1 = bool(used & {"gs1_data", "gs1_hri", "digital_link"})
+
+        def read_if(needed, expression):
+            return SQL(expression) if needed else SQL("NULL")
+
         self.env.flush_all()
         self.env.cr.execute(
-            """
-            SELECT lot.id, lot.name, lot.product_id, lot.company_id,
-                   COALESCE(to_char(lot.expiration_date, 'YYYY-MM-DD'), ''),
-                   COALESCE(to_char(lot.expiration_date, 'YYMMDD'), ''),
-                   COALESCE(lot.trace_code, ''),
-                   to_char(COALESCE(lot.traceability_produced_date, lot.create_date),
-                           'YYYY-MM-DD'),
-                   company.name
-              FROM stock_lot lot
-              LEFT JOIN res_company company ON company.id = lot.company_id
-             WHERE lot.id = ANY(%s::int[])
-            """,
-            # One array literal: cheaper to send and parse than an ARRAY[...]
-            # of thousands of ids.
-            ["{" + ",".join(map(str, lots.ids)) + "}"],
+            SQL(
+                """
+                SELECT lot.id, lot.name, lot.product_id, lot.company_id,
+                       %(expiry)s, %(expiry_code)s, %(trace_code)s, %(made)s,
+                       %(company)s
+                  FROM stock_lot lot
+                  LEFT JOIN res_company company ON company.id = lot.company_id
+                 WHERE lot.id = ANY(%(ids)s::int[])
+                """,
+                expiry=read_if(
+                    "expiry_date" in used,
+                    "COALESCE(to_char(lot.expiration_date, 'YYYY-MM-DD'), '')",
+                ),
+                expiry_code=read_if(
+                    needs_gs1, "COALESCE(to_char(lot.expiration_date, 'YYMMDD'), '')"
+                ),
+                trace_code=read_if(
+                    "trace_code" in used, "COALESCE(lot.trace_code, '')"
+                ),
+                made=read_if(
+                    "production_date" in used,
+                    "to_char(COALESCE(lot.traceability_produced_date, "
+                    "lot.create_date), 'YYYY-MM-DD')",
+                ),
+                company=read_if("company" in used, "company.name"),
+                # One array literal: cheaper to send and parse than an ARRAY[...]
+                # of thousands of ids.
+                ids="{" + ",".join(map(str, lots.ids)) + "}",
+            )
         )
         rows = {row[0]: row for row in self.env.cr.fetchall()}
         return [rows[lot_id] for lot_id in lots.ids if lot_id in rows]
@@ -360,7 +381,7 @@ class LabelTemplate(models.Model):
         in bulk: only what the template prints."""
         used = self._used_fields()
         needs_gs1 = bool(used & {"gs1_data", "gs1_hri", "digital_link"})
-        rows = self._lot_rows(lots)
+        rows = self._lot_rows(lots, used)
         if not rows:
             return {}
         (
@@ -377,7 +398,7 @@ class LabelTemplate(models.Model):
         products = self._lot_products(set(product_ids), needs_gs1)
         # Lots without company print the current one.
         names_by_company = {
-            company_id: name or self.env.company.name
+            company_id: (name or self.env.company.name) if "company" in used else None
             for company_id, name in zip(company_ids, company_names, strict=True)
         }
         logos = dict.fromkeys(names_by_company)
@@ -445,32 +466,48 @@ class LabelTemplate(models.Model):
             # Lot by lot: raises the UserError that names the first lot and its
             # problem.
             elements = [lot._traceability_gs1_elements() for lot in lots]
-            return self._gs1_columns(lots, elements, used)
-        # The elements before the lot name: one head per product and expiry.
+            heads = [(tuple(lot[:-1]), lot[-1][0]) for lot in elements]
+            return self._gs1_columns(
+                lots, heads, [lot[-1][1] for lot in elements], used
+            )
+        # What comes before the lot name is the same for the lots of a product
+        # and expiry.
         heads = {}
         for product_id, expiry in set(zip(product_ids, expiry_codes, strict=True)):
             product = products[product_id]
-            head = [("01", product["gtin"])] + ([("17", expiry)] if expiry else [])
+            head = (("01", product["gtin"]),) + ((("17", expiry),) if expiry else ())
             heads[product_id, expiry] = (head, product["ai"])
         lot_heads = [heads[key] for key in zip(product_ids, expiry_codes, strict=True)]
-        elements = [
-            [*head, (ai, name)]
-            for (head, ai), name in zip(lot_heads, names, strict=True)
-        ]
-        return self._gs1_columns(lots, elements, used)
+        return self._gs1_columns(lots, lot_heads, names, used)
 
-    def _gs1_columns(self, lots, elements, used):
-        """GS1 columns of lots from their GS1 elements (a list per lot)."""
-        columns = {
-            "gs1_data": ["".join(map("".join, lot)) for lot in elements],
-            "gs1_hri": [
-                "".join(f"({ai}){value}" for ai, value in lot) for lot in elements
-            ],
-        }
+    def _gs1_columns(self, lots, heads, values, used):
+        """GS1 columns of lots from their GS1 elements, given per lot as a head,
+        ``(elements before the last one, AI of the last one)``, and the value of
+        the last element (the lot or serial number). Lots share heads: each
+        distinct head is written once."""
+        prefixes = {}
+        for head in set(heads):
+            elements, last_ai = head
+            prefixes[head] = (
+                "".join(ai + value for ai, value in elements) + last_ai,
+                "".join(f"({ai}){value}" for ai, value in elements) + f"({last_ai})",
+            )
+        columns = {}
+        for index, field in enumerate(("gs1_data", "gs1_hri")):
+            if len(prefixes) == 1:
+                prefix = next(iter(prefixes.values()))[index]
+                columns[field] = [prefix + value for value in values]
+            else:
+                columns[field] = [
+                    prefixes[head][index] + value
+                    for head, value in zip(heads, values, strict=True)
+                ]
         if "digital_link" in used:
             columns["digital_link"] = [
-                lot._traceability_digital_link(lot_elements) or ""
-                for lot, lot_elements in zip(lots, elements, strict=True)
+                lot._traceability_digital_link([*elements, (last_ai, value)]) or ""
+                for lot, (elements, last_ai), value in zip(
+                    lots, heads, values, strict=True
+                )
             ]
         return columns
 

@@ -229,39 +229,59 @@ class _Text:
             )
         return font
 
-    def column(self, texts):
-        """The fields of a column of texts (one per label)."""
+    def column(self, texts, prefix=""):
+        """The fields of a column of texts (one per label), each drawn after
+        ``prefix``; labels without text draw nothing."""
         try:
             distinct = set(texts)
         except TypeError:
             distinct = None
         if distinct is not None and len(distinct) * 4 <= len(texts):
             # Mostly the same texts (product names, dates): each drawn once.
-            fields = {text: self(text) for text in distinct}
+            fields = {
+                text: self(f"{prefix}{text}" if text else "") for text in distinct
+            }
             return list(map(fields.__getitem__, texts))
         joined = _plain_column(texts)
-        if joined is None or "  " in joined or " \n" in joined or "\n " in joined:
+        if joined is not None and _needs_normalising(joined):
+            joined = None
+        if prefix:
+            if (
+                joined is None
+                or not (prefix.isascii() and prefix.isprintable())
+                or prefix[0] == " "
+                or "  " in prefix
+            ):
+                joined = None
+                texts = [f"{prefix}{text}" if text else "" for text in texts]
+            else:
+                joined = prefix + joined.replace("\n", "\n" + prefix)
+                texts = joined.split("\n")
+        if joined is None:
             fields = self.fields
             return [fields[text] if text in fields else self(text) for text in texts]
         # Printable ASCII texts with nothing to normalise: shapes, escapes and
         # fields are made for the whole column at once.
         fitter = self.fitter
-        shapes = joined.encode().translate(fitter.shape_table).split(b"\n")
-        fits = {
-            shape: fitter.fit_shape(shape, texts[shapes.index(shape)])
-            for shape in _few(shapes)
-        } or {
-            shape: fitter.fit_shape(shape, text)
-            for shape, text in dict(zip(shapes, texts, strict=True)).items()
-        }
+        shapes, distinct = _column_shapes(joined, fitter.shape_table, len(texts))
+        if distinct:
+            fits = {
+                shape: fitter.fit_shape(shape, texts[index])
+                for shape, index in distinct.items()
+            }
+        else:
+            fits = {
+                shape: fitter.fit_shape(shape, text)
+                for shape, text in dict(zip(shapes, texts, strict=True)).items()
+            }
         escaped = escape_column(joined)
         if len(fits) == 1:
             [(cut, size)] = fits.values()
             if cut is None:
                 font = self.font(size)
-                return (font + escaped.replace("\n", "^FS\n" + font) + "^FS").split(
-                    "\n"
-                )
+                if escaped is joined:
+                    return [f"{font}{text}^FS" for text in texts]
+                return [f"{font}{field}^FS" for field in escaped.split("\n")]
         fields = []
         for shape, text, field in zip(shapes, texts, escaped.split("\n"), strict=True):
             cut, size = fits[shape]
@@ -271,16 +291,32 @@ class _Text:
         return fields
 
 
-def _few(items, most=8):
-    """The distinct items when there are at most ``most`` of them, else ()."""
-    distinct = set(items)
-    return distinct if len(distinct) <= most else ()
+def _column_shapes(joined, table, count, most=8):
+    """Shapes of the ``count`` lines of ``joined`` (ASCII), as ``bytes.translate``
+    with ``table`` makes them: ``(shapes, distinct)``, the shape of each line and,
+    when there are at most ``most`` distinct shapes, each with the index of a
+    line of that shape (else None)."""
+    translated = joined.encode().translate(table)
+    end = translated.find(b"\n")
+    first = translated if end < 0 else translated[:end]
+    if translated == (first + b"\n") * (count - 1) + first:
+        # One shape, as lot numbers of a batch mostly have.
+        return [first] * count, {first: 0}
+    shapes = translated.split(b"\n")
+    distinct = set(shapes)
+    if len(distinct) > most:
+        return shapes, None
+    return shapes, {shape: shapes.index(shape) for shape in distinct}
+
+
+# Printable ASCII and the newline, to delete with bytes.translate.
+_PRINTABLE_LINES = bytes(range(0x20, 0x7F)) + b"\n"
 
 
 def _plain_column(texts):
     """``texts`` joined by newlines when each is a non-empty string of printable
-    ASCII without leading or trailing space (else None): a column that string
-    methods can work on whole and split back."""
+    ASCII (else None), the first not starting and the last not ending with a
+    space: a column that string methods can work on whole and split back."""
     try:
         joined = "\n".join(texts)
     except TypeError:
@@ -288,14 +324,26 @@ def _plain_column(texts):
     if (
         not joined
         or not joined.isascii()
-        or not joined.replace("\n", "").isprintable()
+        or joined.encode().translate(None, _PRINTABLE_LINES)
         or joined.count("\n") != len(texts) - 1
-        or "\n\n" in joined
-        or joined[0] in " \n"
-        or joined[-1] in " \n"
+        or not all(texts)
+        or joined[0] == " "
+        or joined[-1] == " "
     ):
         return None
     return joined
+
+
+def _needs_normalising(joined):
+    """Whether texts joined by newlines have leading, trailing or repeated
+    spaces (which text fitting collapses)."""
+    return " " in joined and (
+        joined[0] == " "
+        or joined[-1] == " "
+        or "  " in joined
+        or " \n" in joined
+        or "\n " in joined
+    )
 
 
 def escape_column(joined):
@@ -362,17 +410,7 @@ class ZplBuilder:
         prefix = element.get("prefix") or ""
 
         def render(columns, count):
-            values = self._column(columns, field, count)
-            if prefix:
-                joined = _plain_column(values)
-                if joined is None:
-                    values = [
-                        "" if value in (None, False, "") else f"{prefix}{value}"
-                        for value in values
-                    ]
-                else:
-                    values = (prefix + joined.replace("\n", "\n" + prefix)).split("\n")
-            return text.column(values)
+            return text.column(self._column(columns, field, count), prefix)
 
         return render
 
@@ -480,25 +518,31 @@ class ZplBuilder:
         joined = _plain_column(values)
         if joined is None:
             return None
-        shapes = joined.encode().translate(_DIGIT_SHAPES).split(b"\n")
-        starts = {
-            shape: self._datamatrix_start(
-                values[shapes.index(shape)], x, y, width, height, cache, shape
-            )[0]
-            for shape in _few(shapes)
-        } or {
-            shape: self._datamatrix_start(value, x, y, width, height, cache, shape)[0]
-            for shape, value in dict(zip(shapes, values, strict=True)).items()
-        }
+        shapes, distinct = _column_shapes(joined, _DIGIT_SHAPES, len(values))
+        if distinct:
+            starts = {
+                shape: self._datamatrix_start(
+                    values[index], x, y, width, height, cache, shape
+                )[0]
+                for shape, index in distinct.items()
+            }
+        else:
+            starts = {
+                shape: self._datamatrix_start(value, x, y, width, height, cache, shape)[
+                    0
+                ]
+                for shape, value in dict(zip(shapes, values, strict=True)).items()
+            }
         fnc1 = DM_ESCAPE + "1"
         escaped = escape_column(joined)
+        fields = values if escaped is joined else escaped.split("\n")
         if len(starts) == 1:
             [start] = starts.values()
             head = start + fnc1
-            return (head + escaped.replace("\n", "^FS\n" + head) + "^FS").split("\n")
+            return [f"{head}{data}^FS" for data in fields]
         return [
             f"{starts[shape]}{fnc1}{data}^FS"
-            for shape, data in zip(shapes, escaped.split("\n"), strict=True)
+            for shape, data in zip(shapes, fields, strict=True)
         ]
 
     def _draw_qr(self, value, x, y, width, height, cache):

@@ -44,6 +44,8 @@ _FACT_COLUMNS = (
     "quantity",
     "reserved_quantity",
 )
+#: Keys of a fact: its kind, then its columns.
+_FACT_KEYS = ("kind", *_FACT_COLUMNS)
 
 #: Facts about documents exchanged with partners.
 _PARTNER_KINDS = ("receipt", "vendor_return", "delivery", "return")
@@ -284,7 +286,7 @@ class TraceabilityGenealogy(models.AbstractModel):
         if not lots_found or not parts:
             return result
         cr.execute(self._facts_query(list(lots_found), parts))
-        columns = _FACT_COLUMNS
+        keys = _FACT_KEYS
         for row in cr.fetchall():
             kind = row[0]
             if kind == "edge":
@@ -299,7 +301,8 @@ class TraceabilityGenealogy(models.AbstractModel):
                     }
                 )
             else:
-                facts[kind].append(dict(zip(columns, row[1:], strict=True)))
+                # Rows have as many columns as keys (see _FACT_KEYS).
+                facts[kind].append(dict(zip(keys, row, strict=False)))
         if edges:
             levels = compute_levels(root_ids, edges, direction)
             for lot_id, lot in lots_found.items():

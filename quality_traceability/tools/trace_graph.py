@@ -39,7 +39,7 @@ class TraceResult:
     ``edges`` are dicts with ``src`` (the consumed lot), ``dst`` (the produced lot),
     ``production_id`` or ``unbuild_id``, ``date`` and ``quantity`` (of ``src``).
     ``facts`` maps each kind of :data:`FACT_KINDS` to a list of dicts with
-    ``lot_id`` and, depending on the kind, ``picking_id``, ``partner_id``,
+    ``kind``, ``lot_id`` and, depending on the kind, ``picking_id``, ``partner_id``,
     ``commercial_partner_id``, ``order_id``, ``production_id``, ``location_id``,
     ``package_id``, ``date``, ``quantity``, ``reserved_quantity``.
     """

@@ -6,6 +6,7 @@ plus this project.
 """
 
 import contextlib
+import gc
 import os
 import statistics
 import time
@@ -45,14 +46,33 @@ def _configure(odoo, odoo_src):
     _CONFIGURED.append(True)
 
 
-def median_time(func, repeat=5):
-    """Median wall time of ``func()`` over ``repeat`` runs, and its last result."""
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
+def median_times_in_turns(ours, odoo, repeat_ours, repeat_odoo, before=None):
+    """Median wall times of ``ours()`` and ``odoo()`` run in turns, so that
+    both sides see the same state of the machine (caches, other load), and
+    their last results: ``(ours_time, ours_result, odoo_time, odoo_result)``.
+
+    Before each run, untimed: ``before()`` when given (for example, emptying
+    the ORM cache, so that both sides start cold), and Python's garbage
+    collection; a run pays for its own work, not for what the run before it
+    left.
+    """
+    times = {ours: [], odoo: []}
+    results = {}
+    for index in range(max(repeat_ours, repeat_odoo)):
+        for func, repeat in ((ours, repeat_ours), (odoo, repeat_odoo)):
+            if index < repeat:
+                if before:
+                    before()
+                gc.collect()
+                start = time.perf_counter()
+                results[func] = func()
+                times[func].append(time.perf_counter() - start)
+    return (
+        statistics.median(times[ours]),
+        results[ours],
+        statistics.median(times[odoo]),
+        results[odoo],
+    )
 
 
 def bench_line(name, ours, odoo):

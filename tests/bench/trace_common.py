@@ -1,10 +1,10 @@
 """Shared set-up of the trace benchmarks: the generated genealogy's lots, timing
-with a cold ORM cache, and the comparison of result sets."""
+from a cold ORM cache, and the comparison of result sets."""
 
 import importlib.util
 import sys
 
-from odoo_env import PROJECT_DIR, bench_line, median_time, odoo_env
+from odoo_env import PROJECT_DIR, bench_line, median_times_in_turns, odoo_env
 
 RAW_LOT = "GEN-RAW-0001"
 REPEAT_OURS = 15
@@ -19,16 +19,6 @@ def report_oracle():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def cold(env, func):
-    """``func`` timed from a cold ORM cache, as a new request would run it."""
-
-    def run():
-        env.invalidate_all()
-        return func()
-
-    return run
 
 
 def lots(env):
@@ -54,7 +44,8 @@ def compare(name, ours, odoo):
 
 
 def run(name, ours_func, odoo_func, summary, repeat_odoo=REPEAT_ODOO):
-    """Time both, compare their answers (dicts of sets), print the bench line.
+    """Time both (in turns), compare their answers (dicts of sets), print the
+    bench line.
 
     ``repeat_odoo``: runs of Odoo's side (its median is taken); Odoo's reports
     take seconds, a bare query milliseconds and needs more runs to be steady.
@@ -63,11 +54,13 @@ def run(name, ours_func, odoo_func, summary, repeat_odoo=REPEAT_ODOO):
     with odoo_env(dbname) as env:
         # The lots are looked up once: both sides time the trace, not the search.
         raw, finished = lots(env)
-        ours_time, ours = median_time(
-            cold(env, lambda: ours_func(env, raw, finished)), REPEAT_OURS
-        )
-        odoo_time, odoo = median_time(
-            cold(env, lambda: odoo_func(env, raw, finished)), repeat_odoo
+        ours_time, ours, odoo_time, odoo = median_times_in_turns(
+            lambda: ours_func(env, raw, finished),
+            lambda: odoo_func(env, raw, finished),
+            REPEAT_OURS,
+            repeat_odoo,
+            # From a cold ORM cache, as a new request would run them.
+            before=env.invalidate_all,
         )
         compare(name, ours, odoo)
         print(summary(ours))
