@@ -224,6 +224,14 @@ def test_zpl_columns_as_labels():
         [f"Kettle {index} " * (index + 1) for index in range(12)],
         [f"茶壶-{index}" for index in range(12)],
         [0, "", False, *[f"X{index}" for index in range(9)]],
+        # Two shapes; more than eight; characters ZPL must escape.
+        [f"B-{index}" if index % 2 else f"B-{index}0" for index in range(12)],
+        [f"K{'7' * index}" for index in range(12)],
+        [f"A^XZ~{index}_\\" for index in range(12)],
+        # Texts that cannot be worked on joined: a line break, a control
+        # character.
+        [f"L{index}\nX" for index in range(12)],
+        [f"L{index}\x07" for index in range(12)],
     ],
 )
 def test_zpl_text_column_as_texts_one_by_one(texts, prefix):

@@ -519,18 +519,18 @@ class ZplBuilder:
         if joined is None:
             return None
         shapes, distinct = _column_shapes(joined, _DIGIT_SHAPES, len(values))
+
+        def field_start(shape, value):
+            return self._datamatrix_start(value, x, y, width, height, cache, shape)[0]
+
         if distinct:
             starts = {
-                shape: self._datamatrix_start(
-                    values[index], x, y, width, height, cache, shape
-                )[0]
+                shape: field_start(shape, values[index])
                 for shape, index in distinct.items()
             }
         else:
             starts = {
-                shape: self._datamatrix_start(value, x, y, width, height, cache, shape)[
-                    0
-                ]
+                shape: field_start(shape, value)
                 for shape, value in dict(zip(shapes, values, strict=True)).items()
             }
         fnc1 = DM_ESCAPE + "1"
