@@ -7,6 +7,7 @@ from odoo.tools import SQL
 from odoo.tools.barcode import check_barcode_encoding
 
 from odoo.addons.quality_traceability.tools import gs1
+from odoo.addons.quality_traceability.tools.sql_ids import int_array_literal
 
 from ..tools import layout, pdf, svg, zpl
 
@@ -311,9 +312,7 @@ class LabelTemplate(models.Model):
                     "lot.create_date), 'YYYY-MM-DD')",
                 ),
                 company=read_if("company" in used, "company.name"),
-                # One array literal: cheaper to send and parse than an ARRAY[...]
-                # of thousands of ids.
-                ids="{" + ",".join(map(str, lots.ids)) + "}",
+                ids=int_array_literal(lots.ids),
             )
         )
         rows = {row[0]: row for row in self.env.cr.fetchall()}

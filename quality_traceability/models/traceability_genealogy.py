@@ -3,6 +3,7 @@ from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..tools.sql_ids import int_array_literal
 from ..tools.trace_graph import (
     BACKWARD,
     FACT_KINDS,
@@ -367,8 +368,7 @@ class TraceabilityGenealogy(models.AbstractModel):
         query = "WITH" + ",".join(ctes) + "\n" + "\nUNION ALL".join(selects)
         return SQL(
             query,
-            # One array literal: cheaper to send and parse than ARRAY[...].
-            lot_ids="{" + ",".join(map(str, lot_ids)) + "}",
+            lot_ids=int_array_literal(lot_ids),
             companies=list(self.env.companies.ids),
             kinds=line_kinds,
             partner_kind=SQL(_PARTNER_KIND),

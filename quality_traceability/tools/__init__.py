@@ -2,3 +2,4 @@
 from . import genealogy_plan
 from . import trace_graph
 from . import gs1
+from . import sql_ids
