@@ -219,18 +219,6 @@ class LabelTemplate(models.Model):
             records = records.product_variant_id
         return [self._product_values(product) for product in records]
 
-    def _label_columns(self, records):
-        """Label values as columns, ``{field: [value per label]}``, and the
-        number of labels. Lots are read as columns; other records a dict each."""
-        self.ensure_one()
-        if records._name == "stock.lot":
-            columns = self._lot_columns(records)
-            return columns, len(columns["lot"]) if columns else 0
-        labels = self._label_values(records)
-        fields_ = {field for label in labels for field in label}
-        columns = {field: [label.get(field) for label in labels] for field in fields_}
-        return columns, len(labels)
-
     def _product_values(self, product):
         company = product.company_id or self.env.company
         barcode = product.barcode or ""
@@ -241,9 +229,7 @@ class LabelTemplate(models.Model):
             "ean13": _ean13(barcode),
             "logo": self._logo(company),
         }
-        gtin = (
-            self.env["stock.lot"].new({"product_id": product.id})._traceability_gtin()
-        )
+        gtin = self.env["stock.lot"]._traceability_gtin_of(barcode)
         if gtin:
             values["gs1_data"] = gs1.barcode_data([("01", gtin)])
             values["gs1_hri"] = gs1.element_string([("01", gtin)])
@@ -540,8 +526,16 @@ class LabelTemplate(models.Model):
             if output == "bulk_pdf":
                 values = self._label_values(records)
                 return pdf.render(self._render_spec(), values, copies), "pdf"
-            columns, count = self._label_columns(records)
-            text = zpl.render_columns(self._render_spec(), columns, count, copies)
+            if records._name == "stock.lot":
+                # Lots are read as columns, as the ZPL renderer draws them.
+                columns = self._lot_columns(records)
+                text = zpl.render_columns(
+                    self._render_spec(), columns, len(columns.get("lot", ())), copies
+                )
+            else:
+                text = zpl.render(
+                    self._render_spec(), self._label_values(records), copies
+                )
             return text.encode(), "zpl"
         except layout.LayoutError as error:
             raise UserError(

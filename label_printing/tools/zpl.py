@@ -67,7 +67,7 @@ def escape(text):
     control characters and anything outside printable ASCII as ``_XX`` (UTF-8
     bytes, printed as UTF-8 under ``^CI28``)."""
     if text.isascii() and text.isprintable():
-        return _UNSAFE_PATTERN.sub(_escape_match, text)
+        return escape_column(text)
     out = []
     for char in text:
         if char in _UNSAFE or not " " <= char <= "~":
@@ -205,16 +205,7 @@ class _Text:
         field = self.fields.get(text)
         if field is None:
             fitted, size = self.fitter(str(text))
-            if not fitted:
-                field = ""
-            else:
-                font = self.fonts.get(size)
-                if font is None:
-                    dots = max(points_to_dots(size, self.dpi), 8)
-                    font = self.fonts[size] = (
-                        f"^FO{self.x},{self.y}^A0N,{dots},{dots}^FH{HEX_INDICATOR}^FD"
-                    )
-                field = f"{font}{escape(fitted)}^FS"
+            field = f"{self.font(size)}{escape(fitted)}^FS" if fitted else ""
             if len(self.fields) < _KEEP_TEXTS:
                 self.fields[text] = field
         return field
