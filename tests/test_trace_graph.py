@@ -71,3 +71,64 @@ def test_result_properties():
     assert [kind for kind, _fact in by_lot[1]] == ["receipt"]
     assert [kind for kind, _fact in by_lot[3]] == ["delivery"] * 3
     assert set(graph.TRACE_PARTS) == {"edges", *graph.FACT_KINDS}
+
+
+def fact_row(kind, lot_id, picking_id=None, partner=None):
+    """A row as the engine fetches it, in the order of FACT_KEYS."""
+    values = dict.fromkeys(graph.FACT_KEYS)
+    values.update(
+        kind=kind, lot_id=lot_id, picking_id=picking_id, commercial_partner_id=partner
+    )
+    return tuple(values[key] for key in graph.FACT_KEYS)
+
+
+def test_facts_from_rows_read_as_dicts_and_columns():
+    facts = graph.Facts()
+    rows = [fact_row("delivery", 3, 10, 7), fact_row("delivery", 4, None, None)]
+    facts.add_rows("delivery", rows)
+    facts.add_rows("receipt", [fact_row("receipt", 1, 5, 9)])
+    # Columns come from the rows, before any dict is made...
+    assert facts.column("delivery", "picking_id") == [10, None]
+    assert facts.column("receipt", "commercial_partner_id") == [9]
+    assert facts.column("stock", "location_id") == []
+    # ... and dicts, once made, are the same objects on every read.
+    deliveries = facts["delivery"]
+    assert deliveries == [dict(zip(graph.FACT_KEYS, row, strict=True)) for row in rows]
+    assert facts["delivery"] is deliveries
+    assert facts.column("delivery", "lot_id") == [3, 4]
+    # Rows added after the dicts were read are read too.
+    facts.add_rows("delivery", [fact_row("delivery", 5, 12, 7)])
+    assert [fact["lot_id"] for fact in facts["delivery"]] == [3, 4, 5]
+    assert facts.column("delivery", "picking_id") == [10, None, 12]
+    assert list(facts) == list(graph.FACT_KINDS)
+    assert len(facts) == len(graph.FACT_KINDS)
+    assert sum(len(kind_facts) for kind_facts in facts.values()) == 4
+
+
+def test_facts_replaced_by_a_caller():
+    facts = graph.Facts()
+    facts.add_rows("delivery", [fact_row("delivery", 3, 10, 7)])
+    facts["delivery"] = [{"lot_id": 8, "picking_id": 20}]
+    assert facts.column("delivery", "picking_id") == [20]
+    assert facts.column("delivery", "commercial_partner_id") == [None]
+    del facts["delivery"]
+    assert "delivery" not in facts
+    assert not any(facts.values())
+
+
+def test_result_ids_from_rows():
+    result = graph.TraceResult(direction=graph.FORWARD, root_ids=(1,))
+    result.facts.add_rows(
+        "delivery",
+        [
+            fact_row("delivery", 3, 10, 7),
+            fact_row("delivery", 3, 11, 7),
+            fact_row("delivery", 4, None, None),
+        ],
+    )
+    result.facts.add_rows("receipt", [fact_row("receipt", 1, 5, 9)])
+    assert result.delivery_picking_ids == {10, 11}
+    assert result.customer_ids == {7}
+    assert result.receipt_picking_ids == {5}
+    assert result.vendor_ids == {9}
+    assert [fact["picking_id"] for fact in result.deliveries] == [10, 11, None]

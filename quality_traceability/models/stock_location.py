@@ -1,5 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
+
+#: Usages of the locations that stand for partners: a move from or to one of them
+#: crosses the company's border (see traceability.genealogy).
+_PARTNER_USAGES = ("supplier", "customer")
 
 
 class StockLocation(models.Model):
@@ -9,3 +13,19 @@ class StockLocation(models.Model):
         string="Quarantine Location",
         help="Lots in quarantine or blocked may be moved here.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        locations = super().create(vals_list)
+        if any(usage in _PARTNER_USAGES for usage in locations.mapped("usage")):
+            self.env.registry.clear_cache()
+        return locations
+
+    def write(self, vals):
+        partner_locations = "usage" in vals and any(
+            usage in _PARTNER_USAGES for usage in self.mapped("usage")
+        )
+        result = super().write(vals)
+        if partner_locations or vals.get("usage") in _PARTNER_USAGES:
+            self.env.registry.clear_cache()
+        return result

@@ -1,5 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, models
+from collections import defaultdict
+
+from odoo import api, models, tools
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -28,28 +30,6 @@ _UNBUILD_LOCATIONS = {
     FORWARD: ("location_dest_id", "location_id"),
     BACKWARD: ("location_id", "location_dest_id"),
 }
-
-#: Columns of a fact row, after its kind.
-_FACT_COLUMNS = (
-    "lot_id",
-    "other_lot_id",
-    "production_id",
-    "unbuild_id",
-    "picking_id",
-    "partner_id",
-    "commercial_partner_id",
-    "order_id",
-    "location_id",
-    "package_id",
-    "date",
-    "quantity",
-    "reserved_quantity",
-)
-#: Keys of a fact: its kind, then its columns.
-_FACT_KEYS = ("kind", *_FACT_COLUMNS)
-
-#: Facts about documents exchanged with partners.
-_PARTNER_KINDS = ("receipt", "vendor_return", "delivery", "return")
 
 _LOTS = """
 closure(lot_id) AS (SELECT unnest(%(lot_ids)s::int[]))"""
@@ -150,7 +130,8 @@ lines AS MATERIALIZED (
      WHERE ml.state != 'cancel' AND ml.company_id = ANY(%(companies)s)
 )"""
 
-# The kind of a done line that crosses the company's border (NULL otherwise).
+# The kind of a done line that crosses the company's border (NULL otherwise), by
+# the usages of its locations (as _BORDER_KINDS).
 _PARTNER_KIND = """CASE
     WHEN src.usage = 'supplier' AND dst.usage NOT IN ('supplier', 'customer')
         THEN 'receipt'
@@ -162,33 +143,38 @@ _PARTNER_KIND = """CASE
         THEN 'delivery'
 END"""
 
-# When only receipts, deliveries and returns are asked: the done lines that cross
-# the company's border, without reading their moves.
-_PARTNER_LINES = """
-lines AS MATERIALIZED (
-    SELECT ml.id, ml.lot_id, ml.state, ml.date, ml.picking_id, ml.result_package_id,
-           ml.quantity_product_uom AS quantity,
-           src.usage AS src_usage, dst.usage AS dst_usage,
-           NULL::int AS production_id, NULL::int AS unbuild_id,
-           picking.partner_id,
-           COALESCE(
-               picking.sale_id,
-               (SELECT pol.order_id
-                  FROM stock_move m
-                  JOIN purchase_order_line pol ON pol.id = m.purchase_line_id
-                 WHERE m.id = ml.move_id)
-           ) AS order_id,
-           ml.location_dest_id AS location_id,
-           %(partner_kind)s AS kind
-      FROM closure
-      JOIN stock_move_line ml ON ml.lot_id = closure.lot_id
-      JOIN stock_location src ON src.id = ml.location_id
-      JOIN stock_location dst ON dst.id = ml.location_dest_id
-      LEFT JOIN stock_picking picking ON picking.id = ml.picking_id
-     WHERE ml.state = 'done' AND ml.company_id = ANY(%(companies)s)
-       AND (src.usage IN ('supplier', 'customer')
-            OR dst.usage IN ('supplier', 'customer'))
-)"""
+# When only receipts, deliveries and returns are asked: the done lines of the
+# closure that cross the company's border, found by the ids of the partners'
+# locations (constants, see _border_locations), without reading their moves or
+# locations. %(kind)s and %(crossing)s are built by _border_crossing.
+_SELECT_BORDER_FACTS = """
+SELECT %(kind)s, ml.lot_id, NULL::int, NULL::int, NULL::int, ml.picking_id,
+       picking.partner_id, partner.commercial_partner_id,
+       COALESCE(
+           picking.sale_id,
+           (SELECT pol.order_id
+              FROM stock_move m
+              JOIN purchase_order_line pol ON pol.id = m.purchase_line_id
+             WHERE m.id = ml.move_id)
+       ),
+       ml.location_dest_id, ml.result_package_id, ml.date,
+       ml.quantity_product_uom::float8, NULL::float8
+  FROM closure
+  JOIN stock_move_line ml ON ml.lot_id = closure.lot_id
+  LEFT JOIN stock_picking picking ON picking.id = ml.picking_id
+  LEFT JOIN res_partner partner ON partner.id = picking.partner_id
+ WHERE ml.state = 'done' AND ml.company_id = ANY(%(companies)s)
+   AND (%(crossing)s)"""
+
+# A border kind: the line's column on the partner's side, the partner's usage.
+# The other side must not be a partner's location (goods passing from a vendor
+# straight to a customer are neither received nor delivered).
+_BORDER_KINDS = {
+    "receipt": ("location_id", "supplier"),
+    "vendor_return": ("location_dest_id", "supplier"),
+    "return": ("location_id", "customer"),
+    "delivery": ("location_dest_id", "customer"),
+}
 
 # The links between lots of the closure: manufacturing orders and unbuild orders.
 _LINKS = """
@@ -208,8 +194,8 @@ links AS (
      WHERE i.dst_usage = 'production'
 )"""
 
-# Fact rows: the kind, then the columns of _FACT_COLUMNS. Quantities are read
-# as float8: Odoo's own floats, without converting decimals one by one.
+# Fact rows: the columns of trace_graph.FACT_KEYS, the kind first. Quantities are
+# read as float8: Odoo's own floats, without converting decimals one by one.
 _SELECT_EDGES = """
 SELECT 'edge', src, dst, production_id, unbuild_id, NULL::int, NULL::int,
        NULL::int, NULL::int, NULL::int, NULL::int, MAX(date),
@@ -276,21 +262,22 @@ class TraceabilityGenealogy(models.AbstractModel):
         self.env.flush_all()
         cr = self.env.cr
         cr.execute(self._closure_query(root_ids, direction))
-        lots_found, edges, facts = result.lots, result.edges, result.facts
-        for lot_id, name, product_id, company_id in cr.fetchall():
-            lots_found[lot_id] = {
+        result.lots = lots_found = {
+            lot_id: {
                 "name": name,
                 "product_id": product_id,
                 "company_id": company_id,
                 "level": 0,
             }
+            for lot_id, name, product_id, company_id in cr.fetchall()
+        }
         if not lots_found or not parts:
             return result
         cr.execute(self._facts_query(list(lots_found), parts))
-        keys = _FACT_KEYS
+        edges = result.edges
+        rows_by_kind = defaultdict(list)
         for row in cr.fetchall():
-            kind = row[0]
-            if kind == "edge":
+            if row[0] == "edge":
                 edges.append(
                     {
                         "src": row[1],
@@ -302,8 +289,9 @@ class TraceabilityGenealogy(models.AbstractModel):
                     }
                 )
             else:
-                # Rows have as many columns as keys (see _FACT_KEYS).
-                facts[kind].append(dict(zip(keys, row, strict=False)))
+                rows_by_kind[row[0]].append(row)
+        for kind, rows in rows_by_kind.items():
+            result.facts.add_rows(kind, rows)
         if edges:
             levels = compute_levels(root_ids, edges, direction)
             for lot_id, lot in lots_found.items():
@@ -317,10 +305,7 @@ class TraceabilityGenealogy(models.AbstractModel):
         and cycles end), index lookups only."""
         cur_column, next_column = _STEP_COLUMNS[direction]
         cur_location, next_location = _UNBUILD_LOCATIONS[direction]
-        self.env.cr.execute(
-            "SELECT 1 FROM stock_move WHERE unbuild_id IS NOT NULL LIMIT 1"
-        )
-        if self.env.cr.fetchone():
+        if self._unbuild_moves_exist():
             ctes, step = _UNBUILD_STEPS + "," + _CLOSURE, _STEP_WITH_UNBUILDS
         else:
             ctes, step = _CLOSURE, _STEP
@@ -344,6 +329,25 @@ class TraceabilityGenealogy(models.AbstractModel):
         )
 
     @api.model
+    @tools.ormcache()
+    def _unbuild_moves_exist(self):
+        """Whether the database has moves of unbuild orders: without any, the
+        walk leaves their step out. Cached until moves of an unbuild order are
+        added (see ``stock.move``); once true it stays true, which only costs
+        the longer walk."""
+        self.env["stock.move"].flush_model(["unbuild_id"])
+        self.env.cr.execute(
+            "SELECT 1 FROM stock_move WHERE unbuild_id IS NOT NULL LIMIT 1"
+        )
+        return bool(self.env.cr.fetchone())
+
+    @api.model
+    def _unbuild_moves_added(self):
+        """Moves were given to an unbuild order: end a cached "none"."""
+        if not self._unbuild_moves_exist():
+            self.env.registry.clear_cache()
+
+    @api.model
     def _facts_query(self, lot_ids, parts):
         """The asked parts about the lots of a closure, in one statement.
 
@@ -351,30 +355,83 @@ class TraceabilityGenealogy(models.AbstractModel):
         there are: index lookups for a few lots, hash joins for thousands.
         """
         line_kinds = [kind for kind in FACT_KINDS if kind in parts and kind != "stock"]
-        partner_only = "edges" not in parts and set(line_kinds) <= set(_PARTNER_KINDS)
+        border_only = "edges" not in parts and set(line_kinds) <= set(_BORDER_KINDS)
         ctes = [_LOTS]
         selects = []
-        if line_kinds or "edges" in parts:
-            ctes.append(_PARTNER_LINES if partner_only else _LINES)
-        if "edges" in parts:
-            ctes += [_UNBUILD_STEPS, _LINKS]
-            selects.append(_SELECT_EDGES)
-        if line_kinds:
-            selects.append(_SELECT_LINE_FACTS)
+        if border_only:
+            if line_kinds:
+                selects.append(_SELECT_BORDER_FACTS)
+        else:
+            ctes.append(_LINES)
+            if "edges" in parts:
+                ctes += [_UNBUILD_STEPS, _LINKS]
+                selects.append(_SELECT_EDGES)
+            if line_kinds:
+                selects.append(_SELECT_LINE_FACTS)
         if "stock" in parts:
             selects.append(_SELECT_STOCK)
         # Links are listed from the consumed line, whatever the direction.
         cur_location, next_location = _UNBUILD_LOCATIONS[FORWARD]
         query = "WITH" + ",".join(ctes) + "\n" + "\nUNION ALL".join(selects)
+        kind, crossing = self._border_crossing(tuple(line_kinds) if border_only else ())
         return SQL(
             query,
             lot_ids=int_array_literal(lot_ids),
             companies=list(self.env.companies.ids),
             kinds=line_kinds,
             partner_kind=SQL(_PARTNER_KIND),
+            kind=kind,
+            crossing=crossing,
             cur_location=SQL.identifier(cur_location),
             next_location=SQL.identifier(next_location),
         )
+
+    @api.model
+    @tools.ormcache("kinds")
+    def _border_crossing(self, kinds):
+        """``(kind, crossing)``: the SQL expression of the border kind of a done
+        move line ``ml`` among ``kinds`` (a tuple of ``_BORDER_KINDS``), and the
+        condition that it is one of them. The partners' locations are constants,
+        so that the planner sees how many lines cross. Cached until a location
+        of a partner's usage is added or changes usage (see ``stock.location``);
+        a deleted location's id is never used again, so it does no harm until
+        then."""
+        if not kinds:
+            return SQL("NULL"), SQL("FALSE")
+        locations = self._border_locations()
+        border = int_array_literal(locations["supplier"] + locations["customer"])
+        whens, conditions = [], []
+        for kind in kinds:
+            column, usage = _BORDER_KINDS[kind]
+            other = (
+                "location_id" if column == "location_dest_id" else "location_dest_id"
+            )
+            condition = SQL(
+                "(%s = ANY(%s::int[]) AND NOT %s = ANY(%s::int[]))",
+                SQL.identifier("ml", column),
+                int_array_literal(locations[usage]),
+                SQL.identifier("ml", other),
+                border,
+            )
+            whens.append(SQL("WHEN %s THEN %s", condition, kind))
+            conditions.append(condition)
+        return (
+            SQL("CASE %s END", SQL(" ").join(whens)),
+            SQL(" OR ").join(conditions),
+        )
+
+    @api.model
+    def _border_locations(self):
+        """Usage (``supplier``, ``customer``) -> ids of the locations of that usage,
+        archived ones included."""
+        self.env["stock.location"].flush_model(["usage"])
+        self.env.cr.execute(
+            """SELECT usage, array_agg(id ORDER BY id) FROM stock_location
+                WHERE usage IN ('supplier', 'customer') GROUP BY usage"""
+        )
+        locations = {"supplier": (), "customer": ()}
+        locations.update((usage, tuple(ids)) for usage, ids in self.env.cr.fetchall())
+        return locations
 
     # ------------------------------------------------------------------
     # Start points

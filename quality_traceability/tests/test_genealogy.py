@@ -133,6 +133,11 @@ class TestGenealogy(TraceabilityCommon):
         vu = self.lot(self.raw, "V-U")
         production = self.builder._produce(self.semi, 2, "S-U", {self.raw: [(vu, 4)]})
         shell = production.lot_producing_id
+        # Traced before any unbuild order exists: the engine caches that it can
+        # leave their step out, and the unbuild below must end that.
+        self.env.registry.clear_cache()
+        self.assertFalse(self.genealogy._unbuild_moves_exist())
+        self.assertEqual(self.genealogy.trace(shell, "forward").lot_ids, {shell.id})
         unbuild = self.env["mrp.unbuild"].create(
             {
                 "product_id": self.semi.id,
@@ -142,6 +147,7 @@ class TestGenealogy(TraceabilityCommon):
             }
         )
         unbuild.action_unbuild()
+        self.assertTrue(self.genealogy._unbuild_moves_exist())
         # The recovered raw lot is V-U again: raw -> shell -> raw is a cycle.
         forward = self.genealogy.trace(shell, "forward")
         self.assertEqual(forward.lot_ids, {shell.id, vu.id})
@@ -154,6 +160,23 @@ class TestGenealogy(TraceabilityCommon):
             self.genealogy.trace(vu, "backward").lot_ids, {shell.id, vu.id}
         )
         self.assertEqual(self.on_hand(vu), 2)
+
+    def test_move_given_to_an_unbuild_order_ends_the_cached_answer(self):
+        production = self.builder._produce(
+            self.semi, 1, "S-W", {self.raw: [(self.va, 2)]}
+        )
+        unbuild = self.env["mrp.unbuild"].create(
+            {
+                "product_id": self.semi.id,
+                "mo_id": production.id,
+                "lot_id": production.lot_producing_id.id,
+                "product_qty": 1,
+            }
+        )
+        self.env.registry.clear_cache()
+        self.assertFalse(self.genealogy._unbuild_moves_exist())
+        production.move_raw_ids.write({"unbuild_id": unbuild.id})
+        self.assertTrue(self.genealogy._unbuild_moves_exist())
 
     def test_return_of_a_return(self):
         serial = self.sn[0]
@@ -168,6 +191,87 @@ class TestGenealogy(TraceabilityCommon):
         )
         self.assertEqual(forward.lot_ids, {serial.id})
         self.assertSameAsReport(serial)
+
+    def test_border_facts_asked_alone_are_those_of_the_full_trace(self):
+        # Asked without edges or other facts, receipts, returns and deliveries
+        # are read by the partners' location ids instead of the locations.
+        self._return(self.order_a.picking_ids)
+        receipt = self.builder._receive(self.vendor, self.raw, [("V-R", 3)])
+        self._return(receipt.picking_ids)
+        vr = self.lot(self.raw, "V-R")
+        border = ("receipt", "vendor_return", "return", "delivery")
+        found = set()
+        for lots, direction in (
+            (self.vb | self.vx | vr, "forward"),
+            (self.sn[0] | self.s2, "backward"),
+            (self.sn[0] | self.s2, "forward"),
+        ):
+            full = self.genealogy.trace(lots, direction)
+            for parts in [(kind,) for kind in border] + [border, ("delivery", "stock")]:
+                alone = self.genealogy.trace(lots, direction, parts=parts)
+                self.assertEqual(alone.lot_ids, full.lot_ids)
+                for kind in parts:
+                    key = self._fact_key
+                    self.assertEqual(
+                        sorted(map(key, alone.facts[kind])),
+                        sorted(map(key, full.facts[kind])),
+                        f"{kind} of {lots.mapped('name')} {direction} by {parts}",
+                    )
+                    found.update(kind for _fact in alone.facts[kind])
+        self.assertEqual(found, {*border, "stock"})
+
+    @staticmethod
+    def _fact_key(fact):
+        return tuple(fact.items())
+
+    def test_new_partner_location_is_a_border(self):
+        warehouse = self.env["stock.warehouse"].search(
+            [("company_id", "=", self.env.company.id)], limit=1
+        )
+        self.genealogy.trace(self.s2, "forward", parts=("delivery",))
+        shop = self.env["stock.location"].create(
+            {"name": "Consignment Shop", "usage": "customer"}
+        )
+        depot = self.env["stock.location"].create(
+            {
+                "name": "Depot",
+                "usage": "internal",
+                "location_id": warehouse.view_location_id.id,
+            }
+        )
+        self.genealogy.trace(self.s2, "forward", parts=("delivery",))
+        depot.usage = "customer"
+        pickings = self._ship(warehouse, self.s2, shop) | self._ship(
+            warehouse, self.s2, depot
+        )
+        result = self.genealogy.trace(self.s2, "forward", parts=("delivery",))
+        self.assertLessEqual(set(pickings.ids), result.delivery_picking_ids)
+
+    def _ship(self, warehouse, lot, destination):
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": warehouse.out_type_id.id,
+                "partner_id": self.customer_a.id,
+                "location_id": self.stock_location.id,
+                "location_dest_id": destination.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": lot.product_id.name,
+                            "product_id": lot.product_id.id,
+                            "product_uom_qty": 0.5,
+                            "product_uom": lot.product_id.uom_id.id,
+                            "location_id": self.stock_location.id,
+                            "location_dest_id": destination.id,
+                        }
+                    )
+                ],
+            }
+        )
+        picking.action_confirm()
+        self.builder._set_move_lots(picking.move_ids, [(lot, 0.5)])
+        self.builder._validate_picking(picking)
+        return picking
 
     def _return(self, picking):
         wizard = Form(

@@ -6,6 +6,7 @@ from one SQL statement; levels and the indented tree are computed here.
 """
 
 from collections import defaultdict, deque
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 
 FORWARD = "forward"
@@ -29,6 +30,78 @@ FACT_KINDS = (
 #: What a trace can return besides its lots.
 TRACE_PARTS = ("edges",) + FACT_KINDS
 
+#: Keys of a fact, in the order of the engine's rows.
+FACT_KEYS = (
+    "kind",
+    "lot_id",
+    "other_lot_id",
+    "production_id",
+    "unbuild_id",
+    "picking_id",
+    "partner_id",
+    "commercial_partner_id",
+    "order_id",
+    "location_id",
+    "package_id",
+    "date",
+    "quantity",
+    "reserved_quantity",
+)
+
+
+class Facts(MutableMapping):
+    """Kind of :data:`FACT_KINDS` -> list of fact dicts (keys: :data:`FACT_KEYS`).
+
+    The engine adds its rows (tuples in the order of :data:`FACT_KEYS`) with
+    :meth:`add_rows`; a kind's dicts are made when the kind is first read, so that
+    a caller who needs one column of thousands of facts (:meth:`column`) does not
+    pay for dicts it never reads.
+    """
+
+    def __init__(self):
+        self._rows = {kind: [] for kind in FACT_KINDS}
+        self._dicts = {}
+
+    def add_rows(self, kind, rows):
+        """Add the engine's ``rows`` of ``kind`` (after the dicts already read)."""
+        if kind in self._dicts:
+            self._dicts[kind] += [
+                dict(zip(FACT_KEYS, row, strict=True)) for row in rows
+            ]
+        else:
+            self._rows[kind] += rows
+
+    def column(self, kind, key):
+        """The values of ``key`` in the facts of ``kind``, in their order."""
+        if kind in self._dicts:
+            return [fact.get(key) for fact in self._dicts[kind]]
+        index = FACT_KEYS.index(key)
+        return [row[index] for row in self._rows[kind]]
+
+    def __getitem__(self, kind):
+        facts = self._dicts.get(kind)
+        if facts is None:
+            rows = self._rows[kind]
+            facts = self._dicts[kind] = [
+                dict(zip(FACT_KEYS, row, strict=True)) for row in rows
+            ]
+            rows.clear()
+        return facts
+
+    def __setitem__(self, kind, facts):
+        self._rows[kind] = []
+        self._dicts[kind] = facts
+
+    def __delitem__(self, kind):
+        del self._rows[kind]
+        self._dicts.pop(kind, None)
+
+    def __iter__(self):
+        return iter(self._rows)
+
+    def __len__(self):
+        return len(self._rows)
+
 
 @dataclass
 class TraceResult:
@@ -48,7 +121,7 @@ class TraceResult:
     root_ids: tuple
     lots: dict = field(default_factory=dict)
     edges: list = field(default_factory=list)
-    facts: dict = field(default_factory=lambda: {kind: [] for kind in FACT_KINDS})
+    facts: Facts = field(default_factory=Facts)
 
     @property
     def lot_ids(self):
@@ -60,29 +133,25 @@ class TraceResult:
 
     @property
     def delivery_picking_ids(self):
-        return {fact["picking_id"] for fact in self.deliveries if fact["picking_id"]}
+        return self._ids("delivery", "picking_id")
 
     @property
     def customer_ids(self):
-        return {
-            fact["commercial_partner_id"]
-            for fact in self.deliveries
-            if fact["commercial_partner_id"]
-        }
+        return self._ids("delivery", "commercial_partner_id")
 
     @property
     def receipt_picking_ids(self):
-        return {
-            fact["picking_id"] for fact in self.facts["receipt"] if fact["picking_id"]
-        }
+        return self._ids("receipt", "picking_id")
 
     @property
     def vendor_ids(self):
-        return {
-            fact["commercial_partner_id"]
-            for fact in self.facts["receipt"]
-            if fact["commercial_partner_id"]
-        }
+        return self._ids("receipt", "commercial_partner_id")
+
+    def _ids(self, kind, key):
+        """The set of ``key`` values in the facts of ``kind``, without empty ones."""
+        ids = set(self.facts.column(kind, key))
+        ids.discard(None)
+        return ids
 
     def children(self):
         """Lot id -> the lot ids one step further in the trace's direction."""
