@@ -226,9 +226,10 @@ SELECT 'stock', quant.lot_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
 class TraceabilityGenealogy(models.AbstractModel):
     """The genealogy engine: upstream and downstream trace of lots and serials.
 
-    Works on Odoo's own records (move lines, their manufacturing links, quants);
-    one recursive SQL statement per trace. Every trace in the product (the trace
-    screens, recalls, labels, the portal) goes through :meth:`trace`.
+    Works on Odoo's own records (move lines, their manufacturing links, quants):
+    one recursive SQL statement walks to the lots reached, one more reads what is
+    asked about them. Every trace in the product (the trace screens, recalls,
+    labels, the portal) goes through :meth:`trace`.
     """
 
     _name = "traceability.genealogy"

@@ -2,7 +2,8 @@
 """The result of a genealogy trace and the graph walks done on it.
 
 Plain Python: the engine (``traceability.genealogy``) fills a :class:`TraceResult`
-from one SQL statement; levels and the indented tree are computed here.
+from two SQL statements (the lots reached, then what is asked about them); levels
+and the indented tree are computed here.
 """
 
 from collections import defaultdict, deque
