@@ -114,6 +114,10 @@ def test_facts_replaced_by_a_caller():
     del facts["delivery"]
     assert "delivery" not in facts
     assert not any(facts.values())
+    facts.add_rows("delivery", [fact_row("delivery", 9, 30, 7)])
+    assert facts.column("delivery", "picking_id") == [30]
+    assert repr(facts).startswith("Facts(made: 0,")
+    assert "delivery: 1" in repr(facts)
 
 
 def test_result_ids_from_rows():
@@ -124,6 +128,7 @@ def test_result_ids_from_rows():
             fact_row("delivery", 3, 10, 7),
             fact_row("delivery", 3, 11, 7),
             fact_row("delivery", 4, None, None),
+            fact_row("delivery", 4, False, False),
         ],
     )
     result.facts.add_rows("receipt", [fact_row("receipt", 1, 5, 9)])
@@ -131,4 +136,4 @@ def test_result_ids_from_rows():
     assert result.customer_ids == {7}
     assert result.receipt_picking_ids == {5}
     assert result.vendor_ids == {9}
-    assert [fact["picking_id"] for fact in result.deliveries] == [10, 11, None]
+    assert [fact["picking_id"] for fact in result.deliveries] == [10, 11, None, False]

@@ -18,14 +18,17 @@ class StockLocation(models.Model):
     def create(self, vals_list):
         locations = super().create(vals_list)
         if any(usage in _PARTNER_USAGES for usage in locations.mapped("usage")):
-            self.env.registry.clear_cache()
+            self.env["traceability.genealogy"]._cached_answers_changed()
         return locations
 
     def write(self, vals):
-        partner_locations = "usage" in vals and any(
-            usage in _PARTNER_USAGES for usage in self.mapped("usage")
+        usage = vals.get("usage")
+        border_moves = "usage" in vals and any(
+            location.usage != usage
+            and (location.usage in _PARTNER_USAGES or usage in _PARTNER_USAGES)
+            for location in self
         )
         result = super().write(vals)
-        if partner_locations or vals.get("usage") in _PARTNER_USAGES:
-            self.env.registry.clear_cache()
+        if border_moves:
+            self.env["traceability.genealogy"]._cached_answers_changed()
         return result

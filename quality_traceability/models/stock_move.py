@@ -21,14 +21,14 @@ class StockMove(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         moves = super().create(vals_list)
-        if any(vals.get("unbuild_id") for vals in vals_list):
-            self.env["traceability.genealogy"]._unbuild_moves_added()
+        if moves.filtered("unbuild_id"):
+            self.env["traceability.genealogy"]._cached_answers_changed()
         return moves
 
     def write(self, vals):
         result = super().write(vals)
         if vals.get("unbuild_id"):
-            self.env["traceability.genealogy"]._unbuild_moves_added()
+            self.env["traceability.genealogy"]._cached_answers_changed()
         return result
 
     def _traceability_allows_unreleased(self):

@@ -333,9 +333,8 @@ class TraceabilityGenealogy(models.AbstractModel):
     @tools.ormcache()
     def _unbuild_moves_exist(self):
         """Whether the database has moves of unbuild orders: without any, the
-        walk leaves their step out. Cached until moves of an unbuild order are
-        added (see ``stock.move``); once true it stays true, which only costs
-        the longer walk."""
+        walk leaves their step out. Cached until moves are given to an unbuild
+        order (see ``stock.move`` and :meth:`_cached_answers_changed`)."""
         self.env["stock.move"].flush_model(["unbuild_id"])
         self.env.cr.execute(
             "SELECT 1 FROM stock_move WHERE unbuild_id IS NOT NULL LIMIT 1"
@@ -343,10 +342,16 @@ class TraceabilityGenealogy(models.AbstractModel):
         return bool(self.env.cr.fetchone())
 
     @api.model
-    def _unbuild_moves_added(self):
-        """Moves were given to an unbuild order: end a cached "none"."""
-        if not self._unbuild_moves_exist():
-            self.env.registry.clear_cache()
+    def _cached_answers_changed(self):
+        """Moves were given to an unbuild order, or a partner's location was
+        added or changed usage: clear the cached answers (``_unbuild_moves_exist``,
+        ``_border_crossing``) now, which other workers follow at their next
+        request, and again once the change is committed, so that a trace run
+        meanwhile in another thread, which could not see it yet, does not keep
+        its answer."""
+        registry = self.env.registry
+        registry.clear_cache()
+        self.env.cr.postcommit.add(registry.clear_cache)
 
     @api.model
     def _facts_query(self, lot_ids, parts):
@@ -394,9 +399,9 @@ class TraceabilityGenealogy(models.AbstractModel):
         move line ``ml`` among ``kinds`` (a tuple of ``_BORDER_KINDS``), and the
         condition that it is one of them. The partners' locations are constants,
         so that the planner sees how many lines cross. Cached until a location
-        of a partner's usage is added or changes usage (see ``stock.location``);
-        a deleted location's id is never used again, so it does no harm until
-        then."""
+        of a partner's usage is added or changes usage (see ``stock.location``
+        and :meth:`_cached_answers_changed`); a deleted location's id is never
+        used again, so it does no harm until then."""
         if not kinds:
             return SQL("NULL"), SQL("FALSE")
         locations = self._border_locations()

@@ -70,7 +70,7 @@ class Facts(MutableMapping):
                 dict(zip(FACT_KEYS, row, strict=True)) for row in rows
             ]
         else:
-            self._rows[kind] += rows
+            self._rows.setdefault(kind, []).extend(rows)
 
     def column(self, kind, key):
         """The values of ``key`` in the facts of ``kind``, in their order."""
@@ -97,11 +97,20 @@ class Facts(MutableMapping):
         del self._rows[kind]
         self._dicts.pop(kind, None)
 
+    def __contains__(self, kind):
+        return kind in self._rows
+
     def __iter__(self):
         return iter(self._rows)
 
     def __len__(self):
         return len(self._rows)
+
+    def __repr__(self):
+        counts = ", ".join(
+            f"{kind}: {len(self._dicts.get(kind) or self._rows[kind])}" for kind in self
+        )
+        return f"Facts({counts})"
 
 
 @dataclass
@@ -150,9 +159,7 @@ class TraceResult:
 
     def _ids(self, kind, key):
         """The set of ``key`` values in the facts of ``kind``, without empty ones."""
-        ids = set(self.facts.column(kind, key))
-        ids.discard(None)
-        return ids
+        return {value for value in self.facts.column(kind, key) if value}
 
     def children(self):
         """Lot id -> the lot ids one step further in the trace's direction."""
