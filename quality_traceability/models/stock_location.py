@@ -1,9 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
-#: Usages of the locations that stand for partners: a move from or to one of them
-#: crosses the company's border (see traceability.genealogy).
-_PARTNER_USAGES = ("supplier", "customer")
+from .traceability_genealogy import PARTNER_USAGES
 
 
 class StockLocation(models.Model):
@@ -17,7 +15,7 @@ class StockLocation(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         locations = super().create(vals_list)
-        if any(usage in _PARTNER_USAGES for usage in locations.mapped("usage")):
+        if any(usage in PARTNER_USAGES for usage in locations.mapped("usage")):
             self.env["traceability.genealogy"]._cached_answers_changed()
         return locations
 
@@ -25,7 +23,7 @@ class StockLocation(models.Model):
         usage = vals.get("usage")
         border_moves = "usage" in vals and any(
             location.usage != usage
-            and (location.usage in _PARTNER_USAGES or usage in _PARTNER_USAGES)
+            and (location.usage in PARTNER_USAGES or usage in PARTNER_USAGES)
             for location in self
         )
         result = super().write(vals)

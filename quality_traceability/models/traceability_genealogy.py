@@ -91,7 +91,7 @@ _LINES = """
 lines AS MATERIALIZED (
     SELECT ml.id, ml.lot_id, ml.state, ml.date, ml.picking_id, ml.result_package_id,
            ml.quantity_product_uom AS quantity,
-           src.usage AS src_usage, dst.usage AS dst_usage,
+           dst.usage AS dst_usage,
            COALESCE(m.production_id, m.raw_material_production_id) AS production_id,
            m.unbuild_id,
            COALESCE(picking.partner_id, m.partner_id) AS partner_id,
@@ -119,36 +119,22 @@ lines AS MATERIALIZED (
                WHEN m.scrapped THEN 'scrap'
                WHEN m.production_id IS NOT NULL OR m.unbuild_id IS NOT NULL
                    THEN 'made'
-               ELSE %(partner_kind)s
+               ELSE %(border_kind)s
            END AS kind
       FROM closure
       JOIN stock_move_line ml ON ml.lot_id = closure.lot_id
       JOIN stock_move m ON m.id = ml.move_id
-      JOIN stock_location src ON src.id = ml.location_id
       JOIN stock_location dst ON dst.id = ml.location_dest_id
       LEFT JOIN stock_picking picking ON picking.id = ml.picking_id
      WHERE ml.state != 'cancel' AND ml.company_id = ANY(%(companies)s)
 )"""
 
-# The kind of a done line that crosses the company's border (NULL otherwise), by
-# the usages of its locations (as _BORDER_KINDS).
-_PARTNER_KIND = """CASE
-    WHEN src.usage = 'supplier' AND dst.usage NOT IN ('supplier', 'customer')
-        THEN 'receipt'
-    WHEN dst.usage = 'supplier' AND src.usage NOT IN ('supplier', 'customer')
-        THEN 'vendor_return'
-    WHEN src.usage = 'customer' AND dst.usage NOT IN ('supplier', 'customer')
-        THEN 'return'
-    WHEN dst.usage = 'customer' AND src.usage NOT IN ('supplier', 'customer')
-        THEN 'delivery'
-END"""
-
 # When only receipts, deliveries and returns are asked: the done lines of the
 # closure that cross the company's border, found by the ids of the partners'
-# locations (constants, see _border_locations), without reading their moves or
-# locations. %(kind)s and %(crossing)s are built by _border_crossing.
+# locations (constants), without reading their moves or locations.
+# %(border_kind)s and %(crossing)s are built by _border_crossing.
 _SELECT_BORDER_FACTS = """
-SELECT %(kind)s, ml.lot_id, NULL::int, NULL::int, NULL::int, ml.picking_id,
+SELECT %(border_kind)s, ml.lot_id, NULL::int, NULL::int, NULL::int, ml.picking_id,
        picking.partner_id, partner.commercial_partner_id,
        COALESCE(
            picking.sale_id,
@@ -166,9 +152,15 @@ SELECT %(kind)s, ml.lot_id, NULL::int, NULL::int, NULL::int, ml.picking_id,
  WHERE ml.state = 'done' AND ml.company_id = ANY(%(companies)s)
    AND (%(crossing)s)"""
 
+#: Usages of the locations that stand for partners: a done line from or to one of
+#: them crosses the company's border.
+PARTNER_USAGES = ("supplier", "customer")
+
 # A border kind: the line's column on the partner's side, the partner's usage.
 # The other side must not be a partner's location (goods passing from a vendor
-# straight to a customer are neither received nor delivered).
+# straight to a customer are neither received nor delivered). Both the border
+# facts asked alone and the full trace's lines (_LINES) take their kind from
+# here, through _border_crossing.
 _BORDER_KINDS = {
     "receipt": ("location_id", "supplier"),
     "vendor_return": ("location_dest_id", "supplier"),
@@ -351,7 +343,10 @@ class TraceabilityGenealogy(models.AbstractModel):
         its answer."""
         registry = self.env.registry
         registry.clear_cache()
-        self.env.cr.postcommit.add(registry.clear_cache)
+        postcommit = self.env.cr.postcommit
+        if not postcommit.data.get("quality_traceability.clear_cache"):
+            postcommit.data["quality_traceability.clear_cache"] = True
+            postcommit.add(registry.clear_cache)
 
     @api.model
     def _facts_query(self, lot_ids, parts):
@@ -379,14 +374,16 @@ class TraceabilityGenealogy(models.AbstractModel):
         # Links are listed from the consumed line, whatever the direction.
         cur_location, next_location = _UNBUILD_LOCATIONS[FORWARD]
         query = "WITH" + ",".join(ctes) + "\n" + "\nUNION ALL".join(selects)
-        kind, crossing = self._border_crossing(tuple(line_kinds) if border_only else ())
+        # The full trace's lines may be of any border kind, then filtered.
+        border_kind, crossing = self._border_crossing(
+            tuple(line_kinds) if border_only else tuple(_BORDER_KINDS)
+        )
         return SQL(
             query,
             lot_ids=int_array_literal(lot_ids),
             companies=list(self.env.companies.ids),
             kinds=line_kinds,
-            partner_kind=SQL(_PARTNER_KIND),
-            kind=kind,
+            border_kind=border_kind,
             crossing=crossing,
             cur_location=SQL.identifier(cur_location),
             next_location=SQL.identifier(next_location),
@@ -428,14 +425,15 @@ class TraceabilityGenealogy(models.AbstractModel):
 
     @api.model
     def _border_locations(self):
-        """Usage (``supplier``, ``customer``) -> ids of the locations of that usage,
+        """Usage of :data:`PARTNER_USAGES` -> ids of the locations of that usage,
         archived ones included."""
         self.env["stock.location"].flush_model(["usage"])
         self.env.cr.execute(
             """SELECT usage, array_agg(id ORDER BY id) FROM stock_location
-                WHERE usage IN ('supplier', 'customer') GROUP BY usage"""
+                WHERE usage = ANY(%s) GROUP BY usage""",
+            [list(PARTNER_USAGES)],
         )
-        locations = {"supplier": (), "customer": ()}
+        locations = dict.fromkeys(PARTNER_USAGES, ())
         locations.update((usage, tuple(ids)) for usage, ids in self.env.cr.fetchall())
         return locations
 
