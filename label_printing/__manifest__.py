@@ -17,6 +17,9 @@
         "wizard/label_print_wizard_views.xml",
         "views/label_template_views.xml",
         "views/stock_quant_package_views.xml",
+        "views/stock_lot_views.xml",
+        "views/mrp_production_views.xml",
+        "views/stock_picking_views.xml",
         "views/menus.xml",
     ],
     "assets": {

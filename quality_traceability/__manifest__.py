@@ -3,7 +3,7 @@
     "name": "Quality Traceability",
     "summary": "Trace lots and serials upstream and downstream, "
     "key control points and lot quality state",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Inventory/Traceability",
     "website": "https://github.com/traceability-project/odoo-traceability",
     "author": "Traceability Project",
@@ -32,9 +32,11 @@
         "views/portal_templates.xml",
         "views/traceability_control_point_views.xml",
         "views/traceability_check_views.xml",
+        "views/traceability_hold_views.xml",
         "views/stock_lot_quality_views.xml",
         "views/traceability_nonconformance_views.xml",
         "views/traceability_analytics_views.xml",
+        "views/traceability_overview_views.xml",
         "views/menus.xml",
     ],
     "demo": [
@@ -47,6 +49,8 @@
     "assets": {
         "web.assets_backend": [
             "quality_traceability/static/src/scanner/*",
+            "quality_traceability/static/src/control_chart/*",
+            "quality_traceability/static/src/overview/*",
         ],
         "web.assets_tests": [
             "quality_traceability/static/tests/tours/*.js",

@@ -2,7 +2,7 @@
 {
     "name": "Recall Management",
     "summary": "Recalls and mock drills scoped from the lot genealogy",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Inventory/Traceability",
     "website": "https://github.com/traceability-project/odoo-traceability",
     "author": "Traceability Project",

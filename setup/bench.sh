@@ -2,6 +2,9 @@
 # Runs benchmark NAME from tests/bench/bench_NAME.py on a copy of the generated genealogy.
 # Usage: setup/bench.sh NAME [--scale S]      (scale 1: 1 raw lot -> 40 -> 1,000 lots,
 #        setup/bench.sh generate [--scale S]   1,500 deliveries to 200 customers)
+#        setup/bench.sh api-fuzz               (10,000 generated payloads to the device API,
+#                                               tests/bench/api_fuzz.py: no 5xx, valid scans
+#                                               stored once; ends with its "api-fuzz:" line)
 # The genealogy is generated once per scale into a template database (qt_bench_tpl_<S>)
 # and copied with createdb -T for every run. Each benchmark ends with one line
 #   NAME: ours=<seconds> odoo=<seconds> ratio=<odoo/ours>
@@ -21,6 +24,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 available=$(cd "$PROJECT_DIR/tests/bench" && ls bench_*.py 2>/dev/null | sed 's/^bench_//; s/\.py$//; s/_/-/g' | tr '\n' ' ' || true)
+available="${available}api-fuzz "
 if [ -z "$name" ]; then
     echo "usage: setup/bench.sh NAME [--scale S]; NAME is generate or one of: ${available:-none yet}" >&2
     exit 2
@@ -45,10 +49,15 @@ fi
 [ "$name" = generate ] && exit 0
 
 script=$PROJECT_DIR/tests/bench/bench_${name//-/_}.py
+args=()
+if [ "$name" = api-fuzz ]; then
+    script=$PROJECT_DIR/tests/bench/api_fuzz.py
+    args=(10000)
+fi
 [ -f "$script" ] || { echo "no benchmark '$name'; available: ${available:-none yet}" >&2; exit 2; }
 db=qt_bench_run_$$
 createdb -T "$template" "$db"
 trap 'dropdb --if-exists "$db"' EXIT
 # The template keeps the data; the copy gets the addons' current code.
 odoo_bin -d "$db" -u "$ADDONS" --stop-after-init --log-level=warn
-"$VENV/bin/python" "$script" "$db"
+"$VENV/bin/python" "$script" "$db" "${args[@]}"

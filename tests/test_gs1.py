@@ -28,6 +28,8 @@ import datetime
 
 import pytest
 from conftest import load_module
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 gs1 = load_module("quality_traceability/tools/gs1.py")
 GS1Error = gs1.GS1Error
@@ -1494,3 +1496,94 @@ def test_parse_digital_link_keeps_other_numeric_query_ais():
         "01": "12312312312333",
         "99": long_value,
     }
+
+
+# ---------------------------------------------------------------------------
+# parse_digital_link(): length limit, linear parsing, round trip
+# ---------------------------------------------------------------------------
+
+
+def test_parse_digital_link_refuses_over_long_uris():
+    head = f"https://a/01/{GTIN}/10/A1?x="
+    uri = head + "y" * (gs1.DIGITAL_LINK_MAX_LENGTH - len(head))
+    assert len(uri) == gs1.DIGITAL_LINK_MAX_LENGTH
+    assert gs1.parse_digital_link(uri) == {"01": GTIN, "10": "A1"}
+    assert error_of(gs1.parse_digital_link, uri + "y") == (
+        f"Digital Link URI of {gs1.DIGITAL_LINK_MAX_LENGTH + 1} characters is too "
+        f"long (at most {gs1.DIGITAL_LINK_MAX_LENGTH})"
+    )
+    # Refused before it is read: a 65 KB path of "01" segments.
+    message = error_of(gs1.parse_digital_link, "/01" * 21_800)
+    assert message.startswith("Digital Link URI of 65400 characters is too long")
+
+
+def test_parse_digital_link_tries_a_bounded_number_of_keys(monkeypatch):
+    """A path of many "01" segments is read in one pass: only the "01" among the
+    last six segments can be the key (10 and 21 come at most once each), plus the
+    first one, tried for the error message."""
+    calls = []
+    parse_path = gs1._parse_dl_path
+
+    def counting_parse_path(segments):
+        calls.append(len(segments))
+        return parse_path(segments)
+
+    monkeypatch.setattr(gs1, "_parse_dl_path", counting_parse_path)
+    # Under the length limit, then 65 KB past the public entry point.
+    for uri in ("/01" * 682, "/01" * 21_800):
+        calls.clear()
+        with pytest.raises(GS1Error) as excinfo:
+            gs1._parse_dl_key_and_qualifiers(uri)
+        assert len(calls) <= 4
+        # The error of the leftmost "01", as when every "01" was tried.
+        assert str(excinfo.value) == error_of(parse_path, uri.split("/")[1:])
+    calls.clear()
+    prefix = "/01/x" * 400
+    assert gs1._parse_dl_key_and_qualifiers(f"{prefix}/01/{GTIN}/10/01/21/01") == {
+        "01": GTIN,
+        "10": "01",
+        "21": "01",
+    }
+    assert len(calls) <= 4
+    # The same URIs as before: the rightmost valid key, the leftmost's error.
+    assert gs1.parse_digital_link(f"https://a/01/01/{GTIN}/lot/01") == {
+        "01": GTIN,
+        "10": "01",
+    }
+
+
+def _with_check_digit(digits):
+    return digits + gs1.check_digit(digits)
+
+
+GTINS = (
+    st.sampled_from([7, 11, 12, 13])
+    .flatmap(lambda size: st.text("0123456789", min_size=size, max_size=size))
+    .map(_with_check_digit)
+)
+GS1_VALUES = st.text(sorted(gs1.CHARSET_82), min_size=1, max_size=20)
+BASE_URLS = st.lists(
+    st.sampled_from(["01", "gtin", "10", "lot", "21", "ser", "x", "%41"]), max_size=6
+).map(lambda segments: "/".join(["https://id.example.com", *segments]))
+
+
+@settings(deadline=None, max_examples=300)
+@given(
+    base_url=BASE_URLS,
+    gtin=GTINS,
+    lot=st.none() | GS1_VALUES,
+    serial=st.none() | GS1_VALUES,
+    expiry=st.none() | st.dates(datetime.date(2000, 1, 1), datetime.date(2099, 12, 31)),
+)
+def test_parse_digital_link_reads_back_what_digital_link_builds(
+    base_url, gtin, lot, serial, expiry
+):
+    uri = gs1.digital_link(base_url, gtin, lot=lot, serial=serial, expiry=expiry)
+    expected = {"01": gtin.zfill(14)}
+    if lot is not None:
+        expected["10"] = lot
+    if serial is not None:
+        expected["21"] = serial
+    if expiry is not None:
+        expected["17"] = expiry.strftime("%y%m%d")
+    assert gs1.parse_digital_link(uri) == expected

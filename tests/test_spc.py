@@ -62,3 +62,31 @@ def test_zero_sigma_only_rule_4():
     limits = spc.individuals_limits(flat)
     assert limits.sigma == 0
     assert spc.western_electric(flat, limits) == []
+
+
+def test_control_chart_limits_and_rules_per_point():
+    # NIST/SEMATECH e-Handbook 6.3.2.2: centre line = mean of the values,
+    # UCL/LCL = mean +/- 3 * MR-bar / 1.128 (Montgomery, section 6.4).
+    values = [10, 10.2, 9.9, 10.1, 10.0, 9.8, 10.1, 10.6]
+    limits, rules = spc.control_chart(values)
+    ranges = [abs(b - a) for a, b in zip(values, values[1:], strict=False)]
+    mr_bar = sum(ranges) / len(ranges)
+    assert limits.mean == pytest.approx(sum(values) / len(values))
+    assert limits.ucl == pytest.approx(limits.mean + 3 * mr_bar / 1.128)
+    assert limits.lcl == pytest.approx(limits.mean - 3 * mr_bar / 1.128)
+    assert len(rules) == len(values)
+    assert rules[:7] == [[]] * 7
+    assert 1 not in rules[-1]
+
+
+def test_control_chart_marks_rule_1():
+    values = [10.0, 10.1, 9.9, 10.05, 9.95, 10.1, 9.9, 10.0, 10.02, 10.9]
+    limits, rules = spc.control_chart(values)
+    assert values[-1] > limits.ucl
+    assert 1 in rules[-1]
+    assert all(1 not in point_rules for point_rules in rules[:-1])
+
+
+def test_control_chart_of_one_value_has_no_limits():
+    assert spc.control_chart([4.2]) == (None, [[]])
+    assert spc.control_chart([]) == (None, [])

@@ -3,6 +3,7 @@ from . import label_template_element
 from . import label_template_rule
 from . import label_template
 from . import label_print_log
+from . import ir_actions_report
 from . import res_company
 from . import res_config_settings
 from . import stock_quant_package

@@ -1,16 +1,45 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import hashlib
+
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 OUTPUTS = [
-    ("pdf", "PDF (QWeb report)"),
-    ("bulk_pdf", "Bulk PDF"),
+    ("bulk_pdf", "PDF"),
+    ("pdf", "PDF (browser layout)"),
     ("zpl", "ZPL File"),
     ("printer", "Label Printer"),
 ]
+# The default output, "PDF", is drawn by Odoo itself (reportlab) at the label's
+# exact size. The browser layout goes through wkhtmltopdf: Debian's build (Qt
+# unpatched) ignores --disable-smart-shrinking and rescales the page, which
+# clips the DataMatrix and the texts of the label.
+OUTPUT_HELP = (
+    "PDF: labels drawn at their exact size by Odoo; they print right whatever "
+    "the server, browser or printer.\n"
+    "PDF (browser layout): labels laid out as a web page and converted by the "
+    "server's wkhtmltopdf; some builds of it (Debian's and Ubuntu's packages) "
+    "shrink that layout and clip the barcodes.\n"
+    "ZPL File: the labels in the language of Zebra printers.\n"
+    "Label Printer: the labels sent straight to a network label printer."
+)
+# Reports that download the file of a job (see ir.actions.report).
+FILE_REPORTS = {
+    "pdf": "label_printing.report_label_job_pdf",
+    "zpl": "label_printing.report_label_job_zpl",
+}
 
 
 class LabelPrintLog(models.Model):
+    """Append-only record of print jobs.
+
+    No user creates, changes or deletes a job, whatever their rights: jobs are
+    created and their state, file and error set only by the private methods
+    below, each with one ``sudo()`` write. A correction is a new job. What a job
+    sends to a printer is the file its renderer made, checked against the digest
+    kept beside it.
+    """
+
     _name = "label.print.log"
     _description = "Label Print Log"
     _order = "id desc"
@@ -56,6 +85,36 @@ class LabelPrintLog(models.Model):
     attachment_id = fields.Many2one(
         comodel_name="ir.attachment", string="File", readonly=True
     )
+    payload_sha256 = fields.Char(
+        string="File Digest",
+        readonly=True,
+        help="SHA-256 of the file as rendered; a file that no longer matches it "
+        "is not sent.",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_system_path()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_system_path()
+        return super().write(vals)
+
+    def unlink(self):
+        self._check_system_path()
+        return super().unlink()
+
+    def _check_system_path(self):
+        """Jobs are written only by this model's private methods (superuser
+        mode); any other caller, however privileged, is refused."""
+        if not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "The print log cannot be created, changed or deleted: print "
+                    "the labels again to make a new job."
+                )
+            )
 
     def _records(self):
         self.ensure_one()
@@ -103,28 +162,62 @@ class LabelPrintLog(models.Model):
         content, extension = template._render(
             records, "zpl" if output == "printer" else output, copies
         )
-        log = self.create(self._prepare_log(template, records, output, copies, printer))
+        # The one creation of the job, by the system path (see the class).
+        log = (
+            self.sudo()
+            .create(self._prepare_log(template, records, output, copies, printer))
+            .with_env(self.env)
+        )
         log._attach(content, extension)
         log._run()
         return log
 
     def _attach(self, content, extension):
+        """Keep the rendered file and its digest (the job's one file)."""
         self.ensure_one()
-        self.attachment_id = self.env["ir.attachment"].create(
+        # The system path writes the file of a job, once (see the class).
+        log = self.sudo()
+        log.write(
             {
-                "name": f"labels-{self.id}.{extension}",
-                "raw": content,
-                "mimetype": "application/pdf" if extension == "pdf" else "text/plain",
-                "res_model": self._name,
-                "res_id": self.id,
+                "attachment_id": log.env["ir.attachment"]
+                .create(
+                    {
+                        "name": f"labels-{self.id}.{extension}",
+                        "raw": content,
+                        "mimetype": "application/pdf"
+                        if extension == "pdf"
+                        else "text/plain",
+                        "res_model": self._name,
+                        "res_id": self.id,
+                    }
+                )
+                .id,
+                "payload_sha256": hashlib.sha256(content).hexdigest(),
             }
         )
 
+    def _payload(self):
+        """The file the renderer made for this job, or None when its file is
+        gone or no longer matches the digest taken at rendering."""
+        self.ensure_one()
+        # Read as superuser: the file is checked against the digest just below.
+        attachment = self.sudo().attachment_id
+        content = attachment.raw if attachment else None
+        if content is None or not self.payload_sha256:
+            return None
+        if hashlib.sha256(content).hexdigest() != self.payload_sha256:
+            return None
+        return content
+
+    def _set_state(self, state, error=False):
+        # The system path records the outcome of a job (see the class).
+        self.sudo().write({"state": state, "error": error})
+
     def _run(self):
         """Deliver the job (rendered now when it has no file yet); a printer
-        failure marks it failed."""
+        failure marks it failed. A file changed since rendering is never sent."""
         for log in self:
-            if not log.attachment_id:
+            if not log.attachment_id and not log.payload_sha256:
                 if not log.template_id:
                     raise UserError(self.env._("The label template has been deleted."))
                 output = "zpl" if log.output == "printer" else log.output
@@ -132,14 +225,24 @@ class LabelPrintLog(models.Model):
                     *log.template_id._render(log._records(), output, log.copies)
                 )
             if log.output != "printer":
-                log.state = "done"
+                log._set_state("done")
+                continue
+            payload = log._payload()
+            if payload is None:
+                log._set_state(
+                    "failed",
+                    self.env._(
+                        "The file of this job was changed or removed after it was "
+                        "rendered: it is not sent. Print the labels again."
+                    ),
+                )
                 continue
             try:
-                log.printer_id._send(log.attachment_id.raw)
+                log.printer_id._send(payload)
             except UserError as error:
-                log.write({"state": "failed", "error": str(error)})
+                log._set_state("failed", str(error))
             else:
-                log.write({"state": "done", "error": False})
+                log._set_state("done")
 
     @api.model
     def _queue_lot_labels(self, lots):
@@ -158,7 +261,8 @@ class LabelPrintLog(models.Model):
                 template, product_lots, "printer", 1, template.printer_id
             )
             vals["state"] = "queued"
-            logs |= self.create(vals)
+            # The system path creates the job (see the class).
+            logs |= self.sudo().create(vals).with_env(self.env)
         return logs
 
     def action_retry(self):
@@ -174,6 +278,18 @@ class LabelPrintLog(models.Model):
             "url": f"/web/content/{self.attachment_id.id}?download=true",
             "target": "self",
         }
+
+    def _file_action(self):
+        """Report action downloading the job's file; it closes the dialog it is
+        started from once the file is downloaded (as Odoo's label wizards)."""
+        self.ensure_one()
+        if not self.attachment_id:
+            raise UserError(self.env._("This job has no file."))
+        kind = "zpl" if self.output == "zpl" else "pdf"
+        report = self.env["ir.actions.report"]._get_report(FILE_REPORTS[kind])
+        action = report.report_action(self, config=False)
+        action["close_on_report_download"] = True
+        return action
 
     @api.model
     def _cron_send_queued(self):

@@ -18,6 +18,8 @@ LABEL_MODELS = {
     "product": "product.product",
 }
 GS1_FIELDS = {"gs1_hri", "digital_link"}
+# Most copies of one label in a print job (wizard, Print menu, automatic prints).
+MAX_COPIES = 1000
 # GS1 character set 82, as bytes to delete with bytes.translate.
 _GS1_CHARSET_82 = "".join(sorted(gs1.CHARSET_82)).encode()
 
@@ -102,17 +104,20 @@ class LabelTemplate(models.Model):
     preview_lot_id = fields.Many2one(
         comodel_name="stock.lot",
         string="Sample Lot",
-        help="Lot or serial number shown in the preview.",
+        help="Lot or serial number shown in the preview; empty: the latest lot "
+        "whose product has a barcode.",
     )
     preview_package_id = fields.Many2one(
         comodel_name="stock.quant.package",
         string="Sample Package",
-        help="Box or pallet shown in the preview.",
+        help="Box or pallet shown in the preview; empty: the latest one with "
+        "content.",
     )
     preview_product_id = fields.Many2one(
         comodel_name="product.product",
         string="Sample Product",
-        help="Product shown in the preview.",
+        help="Product shown in the preview; empty: the latest product with a "
+        "barcode.",
     )
     preview_image = fields.Binary(compute="_compute_preview_image")
     preview_error = fields.Char(compute="_compute_preview_image")
@@ -514,6 +519,7 @@ class LabelTemplate(models.Model):
         ``output``: "pdf" (QWeb report), "bulk_pdf" (reportlab) or "zpl".
         """
         self.ensure_one()
+        self._check_copies(copies)
         if output == "pdf":
             report = self._ensure_report()
             content, _kind = (
@@ -542,11 +548,21 @@ class LabelTemplate(models.Model):
                 self.env._("Template %(name)s: %(error)s", name=self.name, error=error)
             ) from error
 
+    @api.model
+    def _check_copies(self, copies):
+        if not 0 < copies <= MAX_COPIES:
+            raise UserError(
+                self.env._(
+                    "Print between 1 and %(max)s copies of each label.", max=MAX_COPIES
+                )
+            )
+
     def _qweb_pages(self, records):
         """Pages of the QWeb PDF report: per label, the elements as boxes with
         fitted text or a barcode image (the same content as the bulk PDF)."""
         self.ensure_one()
         copies = max(int(self.env.context.get("label_copies") or 1), 1)
+        self._check_copies(copies)
         spec = self._render_spec()
         pages = []
         for values in self._label_values(records):
@@ -700,13 +716,25 @@ class LabelTemplate(models.Model):
     # Live preview
     # ------------------------------------------------------------------
     def _preview_record(self):
-        """The sample record of the preview, for the template's kind of label."""
+        """The sample record of the preview, for the template's kind of label:
+        the one chosen on the template, else the latest one it can print (a lot
+        or product with a barcode, a box or pallet with content). The preview
+        needs no change to the template: opening it leaves it saved."""
         self.ensure_one()
         if self.label_type == "lot":
-            return self.preview_lot_id
+            return self.preview_lot_id or self.env["stock.lot"].search(
+                [("product_id.barcode", "!=", False)], order="id desc", limit=1
+            )
         if self.label_type == "product":
-            return self.preview_product_id
-        return self.preview_package_id
+            return self.preview_product_id or self.env["product.product"].search(
+                [("barcode", "!=", False)], order="id desc", limit=1
+            )
+        levels = ["pallet"] if self.label_type == "pallet" else ["box", False]
+        return self.preview_package_id or self.env["stock.quant.package"].search(
+            [("label_level", "in", levels), ("quant_ids", "!=", False)],
+            order="id desc",
+            limit=1,
+        )
 
     @api.depends(
         "label_type",

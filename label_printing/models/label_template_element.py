@@ -32,6 +32,9 @@ class LabelTemplateElement(models.Model):
         ondelete="cascade",
         index=True,
     )
+    company_id = fields.Many2one(
+        related="template_id.company_id", store=True, index="btree_not_null"
+    )
     sequence = fields.Integer(default=10)
     kind = fields.Selection(
         selection=[("text", "Text"), ("barcode", "Barcode"), ("logo", "Logo")],

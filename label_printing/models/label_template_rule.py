@@ -14,6 +14,9 @@ class LabelTemplateRule(models.Model):
         ondelete="cascade",
         index=True,
     )
+    company_id = fields.Many2one(
+        related="template_id.company_id", store=True, index="btree_not_null"
+    )
     label_type = fields.Selection(related="template_id.label_type", store=True)
     sequence = fields.Integer(
         string="Priority", default=10, help="Rules with a lower number win."

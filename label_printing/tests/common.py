@@ -154,5 +154,10 @@ class LabelCommon(TraceabilityCommon):
         return wizard
 
     def attachment_of(self, action):
-        attachment_id = int(action["url"].split("/web/content/")[1].split("?")[0])
-        return self.env["ir.attachment"].browse(attachment_id)
+        """The file of the job whose download ``action`` (a report action on the
+        job, see ``label.print.log._file_action``) starts."""
+        self.assertEqual(action["type"], "ir.actions.report")
+        self.assertTrue(action["close_on_report_download"])
+        job = self.env["label.print.log"].browse(action["context"]["active_ids"])
+        self.assertEqual(len(job), 1)
+        return job.attachment_id

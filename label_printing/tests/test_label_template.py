@@ -95,9 +95,11 @@ class TestLabelTemplate(LabelCommon):
                 {"name": "P", "host": "127.0.0.1"}
             )
         self.template.with_user(self.trace_manager).name = "Changed"
-        self.env["label.printer"].with_user(self.trace_manager).create(
-            {"name": "P", "host": "127.0.0.1"}
-        )
+        # Where the server connects to is chosen by administrators only.
+        with self.assertRaises(AccessError):
+            self.env["label.printer"].with_user(self.trace_manager).create(
+                {"name": "P", "host": "127.0.0.1"}
+            )
         employee = new_test_user(
             self.env, login="label_employee", groups="base.group_user"
         )

@@ -1,8 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
-from ..models.label_print_log import OUTPUTS
+from ..models.label_print_log import OUTPUT_HELP, OUTPUTS
+from ..models.label_template import MAX_COPIES
 
 
 class LabelPrintWizard(models.TransientModel):
@@ -32,8 +33,12 @@ class LabelPrintWizard(models.TransientModel):
         store=True,
         readonly=False,
     )
-    copies = fields.Integer(default=1, required=True)
-    output = fields.Selection(selection=OUTPUTS, default="pdf", required=True)
+    copies = fields.Integer(
+        default=1, required=True, help="Copies of each label (1 to 1,000)."
+    )
+    output = fields.Selection(
+        selection=OUTPUTS, default="bulk_pdf", required=True, help=OUTPUT_HELP
+    )
     printer_id = fields.Many2one(
         comodel_name="label.printer",
         compute="_compute_printer_id",
@@ -101,6 +106,17 @@ class LabelPrintWizard(models.TransientModel):
         for wizard in self:
             wizard.printer_id = wizard.template_id.printer_id or wizard.printer_id
 
+    @api.constrains("copies")
+    def _check_copies(self):
+        for wizard in self:
+            if not 0 < wizard.copies <= MAX_COPIES:
+                raise ValidationError(
+                    self.env._(
+                        "Print between 1 and %(max)s copies of each label.",
+                        max=MAX_COPIES,
+                    )
+                )
+
     @api.depends("copies", "label_type", "lot_ids", "package_ids", "product_ids")
     def _compute_label_count(self):
         for wizard in self:
@@ -113,8 +129,6 @@ class LabelPrintWizard(models.TransientModel):
             raise UserError(self.env._("Nothing to print: choose what to label."))
         if not self.template_id:
             raise UserError(self.env._("Choose a label template."))
-        if self.copies < 1:
-            raise UserError(self.env._("Print at least one copy."))
         if self.output == "printer" and not self.printer_id:
             raise UserError(self.env._("Choose the printer."))
         if (
@@ -139,7 +153,7 @@ class LabelPrintWizard(models.TransientModel):
             self.printer_id if self.output == "printer" else False,
         )
         if self.output != "printer":
-            return log.action_download()
+            return log._file_action()
         if log.state == "failed":
             message, kind = log.error, "danger"
         else:

@@ -1,8 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
-from ..models.label_print_log import OUTPUTS
+from ..models.label_print_log import OUTPUT_HELP, OUTPUTS
+
+# Most serial numbers one run of the wizard creates.
+MAX_SERIALS = 10000
 
 
 class LabelSerialWizard(models.TransientModel):
@@ -22,7 +25,12 @@ class LabelSerialWizard(models.TransientModel):
     company_id = fields.Many2one(
         comodel_name="res.company", default=lambda self: self.env.company
     )
-    quantity = fields.Integer(string="Serial Numbers", default=1, required=True)
+    quantity = fields.Integer(
+        string="Serial Numbers",
+        default=1,
+        required=True,
+        help="Serial numbers to create (1 to 10,000 per run).",
+    )
     template_id = fields.Many2one(
         comodel_name="label.template",
         domain="[('label_type', '=', 'lot')]",
@@ -31,7 +39,9 @@ class LabelSerialWizard(models.TransientModel):
         precompute=True,
         readonly=False,
     )
-    output = fields.Selection(selection=OUTPUTS, default="bulk_pdf", required=True)
+    output = fields.Selection(
+        selection=OUTPUTS, default="bulk_pdf", required=True, help=OUTPUT_HELP
+    )
     printer_id = fields.Many2one(
         comodel_name="label.printer",
         compute="_compute_template_id",
@@ -51,6 +61,17 @@ class LabelSerialWizard(models.TransientModel):
             values["quantity"] = max(int(production.product_qty), 1)
             values["company_id"] = production.company_id.id
         return values
+
+    @api.constrains("quantity")
+    def _check_quantity(self):
+        for wizard in self:
+            if not 0 < wizard.quantity <= MAX_SERIALS:
+                raise ValidationError(
+                    self.env._(
+                        "Generate between 1 and %(max)s serial numbers.",
+                        max=MAX_SERIALS,
+                    )
+                )
 
     @api.depends("production_id")
     def _compute_product_id(self):
@@ -75,8 +96,6 @@ class LabelSerialWizard(models.TransientModel):
                     product=self.product_id.display_name,
                 )
             )
-        if not 0 < self.quantity <= 10000:
-            raise UserError(self.env._("Generate between 1 and 10,000 serial numbers."))
         lots = self.env["stock.lot"].create(
             [
                 {"product_id": self.product_id.id, "company_id": self.company_id.id}
@@ -101,7 +120,7 @@ class LabelSerialWizard(models.TransientModel):
             self.printer_id if self.output == "printer" else False,
         )
         if self.output != "printer":
-            return log.action_download()
+            return log._file_action()
         return {
             "type": "ir.actions.act_window",
             "res_model": "label.print.log",

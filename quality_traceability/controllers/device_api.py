@@ -37,9 +37,14 @@ class TraceabilityDeviceApi(http.Controller):
         ):
             return self._error(403, "The API key's user is not a traceability user.")
         try:
-            payload = json.loads(httprequest.get_data(cache=False) or b"null")
+            # Cached: when a concurrent request makes Odoo run this one again
+            # (odoo.service.model.retrying), the body is read again.
+            payload = json.loads(httprequest.get_data() or b"null")
         except (UnicodeDecodeError, ValueError):
+            # ValueError also covers integers of more than 4300 digits.
             return self._error(400, "The body is not valid JSON.")
+        except RecursionError:
+            return self._error(400, "The body is nested too deeply.")
         if not isinstance(payload, dict) or not isinstance(payload.get("scans"), list):
             return self._error(400, 'The body must be an object with a "scans" list.')
         device_id = payload.get("device_id")

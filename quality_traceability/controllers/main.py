@@ -1,10 +1,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import math
 import re
+import threading
+import time
 from urllib.parse import quote
+
+from werkzeug.http import HTTP_STATUS_CODES
 
 from odoo import http
 from odoo.http import request
-from odoo.tools import SQL
 
 from ..tools import gs1
 
@@ -18,12 +22,68 @@ BADGE_LEVELS = frozenset(
 )
 # The page's address holds the code: no Referer to other sites, no search engines.
 PUBLIC_HEADERS = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex, nofollow"}
+# Lookups per client address and minute (system parameter); 0 turns the limit off.
+RATE_LIMIT_PARAM = "quality_traceability.public_rate_limit"
+RATE_LIMIT_DEFAULT = 60
+
+
+class RateLimiter:
+    """Limits requests per key (database and client address): ``limit`` a minute,
+    as a token bucket that holds ``limit`` tokens and refills ``limit`` of them a
+    minute, so a client may look up ``limit`` codes at once, then one every
+    ``60 / limit`` seconds.
+
+    The buckets live in the memory of this process: each Odoo worker (with
+    ``--workers``) keeps its own, so a client may reach the limit once per worker,
+    and a restart forgets them. A reverse proxy's limit (nginx ``limit_req``, see
+    the README) holds across workers and is the first line; this one protects a
+    server reached directly. Full buckets are dropped once a minute; beyond
+    ``max_keys`` buckets, new clients share one.
+    """
+
+    def __init__(self, max_keys=10000):
+        self.max_keys = max_keys
+        self._lock = threading.Lock()
+        self._buckets = {}
+        self._swept = 0.0
+
+    def hit(self, key, limit):
+        """Take one token for ``key``: 0 when there was one, else the seconds
+        until the next one (the request is refused)."""
+        now = time.monotonic()
+        rate = limit / 60.0
+        with self._lock:
+            if now - self._swept >= 60:
+                # A bucket left alone for a minute is full again: forget it.
+                self._buckets = {
+                    k: bucket
+                    for k, bucket in self._buckets.items()
+                    if now - bucket[1] < 60
+                }
+                self._swept = now
+            if key not in self._buckets and len(self._buckets) >= self.max_keys:
+                key = None
+            tokens, last = self._buckets.get(key, (float(limit), now))
+            tokens = min(float(limit), tokens + (now - last) * rate)
+            if tokens >= 1:
+                self._buckets[key] = (tokens - 1, now)
+                return 0
+            self._buckets[key] = (tokens, now)
+            return math.ceil((1 - tokens) / rate)
+
+    def reset(self):
+        """Forget every client (tests)."""
+        with self._lock:
+            self._buckets = {}
+
+
+rate_limiter = RateLimiter()
 
 
 def status_badge(value, default_level):
-    """Badge of a ``quality_state`` or ``recall`` entry of the public values: a dict
-    ``{"label", "level", "message"}`` (a plain string is taken as the label), or
-    None when there is nothing to show."""
+    """Badge of the ``recall`` entry of the public values: a dict ``{"label",
+    "level", "message"}`` (a plain string is taken as the label), or None when
+    there is nothing to show."""
     if not value:
         return None
     if not isinstance(value, dict):
@@ -51,7 +111,11 @@ class TraceabilityPublicPage(http.Controller):
 
     Found by its random trace code or by its GS1 Digital Link (GTIN and lot or
     serial number). Unknown and malformed codes get the same "not found" page
-    with status 404: the answer tells nothing about which codes exist.
+    with status 404: the answer tells nothing about which codes exist. A client
+    address gets 429 beyond the system parameter
+    ``quality_traceability.public_rate_limit`` lookups a minute (default 60, 0:
+    no limit); a Digital Link longer than ``gs1.DIGITAL_LINK_MAX_LENGTH`` gets
+    414 before it is read.
     """
 
     @http.route(
@@ -63,6 +127,9 @@ class TraceabilityPublicPage(http.Controller):
         sitemap=False,
     )
     def traceability_trace_code(self, code, **kwargs):
+        too_many = self._traceability_rate_limit()
+        if too_many:
+            return too_many
         lot = request.env["stock.lot"]
         if TRACE_CODE_PATTERN.fullmatch(code):
             lot = lot._traceability_find_by_code(code)
@@ -80,13 +147,51 @@ class TraceabilityPublicPage(http.Controller):
         sitemap=False,
     )
     def traceability_digital_link(self, gtin, lot=None, serial=None, **kwargs):
+        too_many = self._traceability_rate_limit()
+        if too_many:
+            return too_many
         ai, value = ("21", serial) if serial is not None else ("10", lot)
         uri = self._traceability_request_uri(gtin, ai, value)
+        if len(uri) > gs1.DIGITAL_LINK_MAX_LENGTH:
+            # A plain answer: the frontend error page has no 414 template.
+            return request.make_response(
+                HTTP_STATUS_CODES[414],
+                headers=[
+                    ("Content-Type", "text/plain; charset=utf-8"),
+                    *PUBLIC_HEADERS.items(),
+                ],
+                status=414,
+            )
         return self._traceability_render(self._traceability_find_by_digital_link(uri))
 
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
+    def _traceability_rate_limit(self):
+        """The 429 response when this client address went over the limit of
+        lookups this minute, else None (see :class:`RateLimiter`)."""
+        param = request.env["ir.config_parameter"].sudo().get_param(RATE_LIMIT_PARAM)
+        try:
+            limit = RATE_LIMIT_DEFAULT if param in (None, False, "") else int(param)
+        except ValueError:
+            limit = RATE_LIMIT_DEFAULT
+        if limit <= 0:
+            return None
+        wait = rate_limiter.hit((request.db, request.httprequest.remote_addr), limit)
+        if not wait:
+            return None
+        return request.make_response(
+            request.env._(
+                "Too many lookups from your address: wait a minute, then try again."
+            ),
+            headers=[
+                ("Content-Type", "text/plain; charset=utf-8"),
+                ("Retry-After", str(wait)),
+                *PUBLIC_HEADERS.items(),
+            ],
+            status=429,
+        )
+
     def _traceability_request_uri(self, gtin, ai, value):
         """The Digital Link as requested, still percent-encoded: a lot such as
         "A/1" comes as "A%2F1", which the decoded path cannot tell from two
@@ -100,15 +205,24 @@ class TraceabilityPublicPage(http.Controller):
         return f"{path}?{query}" if query else path
 
     def _traceability_find_by_digital_link(self, uri):
-        """The lot of a GS1 Digital Link URI (one query), or an empty recordset.
+        """The lot of a GS1 Digital Link URI, or an empty recordset.
 
         The GTIN, the lot or serial number and the data attributes of the query
         string (such as ``17``, the expiry date) must be valid GS1 values; the
         serial number (21) wins over the lot (10) when both are given. The product
         is found by its barcode (the GTIN in any of its lengths) and must be
         tracked by lot for 10, by serial number for 21.
+
+        Lot names are guessable and unique only per company: the lot must belong
+        to the company that owns the GTIN, the company (and its branches) of the
+        first product (lowest id, archived ones included) that took the GTIN as
+        barcode. A product of another company given the same barcode later, and
+        its lots, are never reached here. A GTIN first taken by a product shared
+        between companies names no owner: its lot is found only when the lots of
+        that name all belong to one company; when several companies have one, the
+        answer is "not found" rather than one of them.
         """
-        lots = request.env["stock.lot"].sudo()
+        lots = request.env["stock.lot"]
         try:
             elements = gs1.parse_digital_link(uri)
         except gs1.GS1Error:
@@ -116,30 +230,30 @@ class TraceabilityPublicPage(http.Controller):
         ai = "21" if "21" in elements else "10"
         if ai not in elements:
             return lots.browse()
-        lots.flush_model(["name", "product_id"])
-        lots.env["product.product"].flush_model(["barcode", "product_tmpl_id"])
-        lots.env["product.template"].flush_model(["tracking"])
-        lots.env.cr.execute(
-            SQL(
-                """
-                SELECT lot.id
-                  FROM stock_lot AS lot
-                  JOIN product_product AS product ON product.id = lot.product_id
-                  JOIN product_template AS template
-                    ON template.id = product.product_tmpl_id
-                 WHERE lot.name = %s
-                   AND product.barcode IN %s
-                   AND template.tracking = %s
-                 ORDER BY lot.id
-                 LIMIT 1
-                """,
-                elements[ai],
-                tuple(gtin_barcodes(elements["01"])),
-                GS1_TRACKING[ai],
+        # Anyone may ask: products, companies and lots are read as superuser,
+        # and only the lot found leaves this method.
+        products = (
+            request.env["product.product"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(
+                [("barcode", "in", gtin_barcodes(elements["01"]))],
+                order="id",
             )
         )
-        row = lots.env.cr.fetchone()
-        return lots.browse(row[0] if row else [])
+        tracked = products.filtered(
+            lambda product: product.tracking == GS1_TRACKING[ai]
+        )
+        if not tracked:
+            return lots.browse()
+        domain = [("name", "=", elements[ai]), ("product_id", "in", tracked.ids)]
+        owner = products[0].company_id
+        if owner:
+            domain.append(("company_id", "child_of", owner.id))
+        found = lots.sudo().search(domain, order="id")
+        if len({lot.company_id.id for lot in found}) > 1 and not owner:
+            return lots.browse()
+        return found[:1]
 
     def _traceability_render(self, lot):
         if not lot:
@@ -154,7 +268,6 @@ class TraceabilityPublicPage(http.Controller):
             "quality_traceability.trace_public_page",
             {
                 "trace": values,
-                "quality_badge": status_badge(values.get("quality_state"), "secondary"),
                 "recall_badge": status_badge(values.get("recall"), "danger"),
             },
             headers=PUBLIC_HEADERS,

@@ -1,3 +1,4 @@
+from . import traceability_hold
 from . import stock_lot
 from . import traceability_flow_builder
 from . import stock_move
@@ -22,6 +23,7 @@ from . import traceability_nonconformance
 from . import res_partner
 from . import traceability_quality_report
 from . import traceability_spc_point
+from . import traceability_overview
 
 # Last: the life record view reads the tables of the models above.
 from . import traceability_lot_event

@@ -5,17 +5,18 @@ from psycopg2.extras import execute_values
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import sql
+from odoo.tools import SQL, sql
 from odoo.tools.barcode import check_barcode_encoding
 
 from ..tools import gs1
+from .traceability_hold import QUARANTINE_REASONS
 
 QUALITY_STATES = [
     ("quarantine", "Quarantine"),
     ("released", "Released"),
     ("blocked", "Blocked"),
 ]
-QUALITY_LEVELS = {"quarantine": "warning", "released": "success", "blocked": "danger"}
+MANAGER_GROUP = "quality_traceability.group_traceability_manager"
 
 
 def new_trace_code():
@@ -117,6 +118,14 @@ class StockLot(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su:
+            # The quality state follows the holds (a new lot has none); the
+            # trace code is random. Explicit values: a client sets neither, in
+            # its values nor as a context default.
+            vals_list = [
+                dict(vals, quality_state="released", trace_code=new_trace_code())
+                for vals in vals_list
+            ]
         default_product_id = self.env.context.get("default_product_id")
         for vals in vals_list:
             if vals.get("name"):
@@ -355,35 +364,29 @@ class StockLot(models.Model):
         The page (``/trace/<code>``, ``/01/<gtin>/10/<lot>``,
         ``/01/<gtin>/21/<serial>``) is open to anyone who has the code: the values
         are read as superuser, so they must never include prices, partners,
-        internal references, quantities, locations or the trace code.
+        internal references, quantities, locations, the lot's internal quality
+        state (quarantine, blocked) or the trace code.
 
         :return: a plain dict with ``product_name``, ``lot_name``, ``is_serial``,
-            ``production_date`` (``date`` of the done finished move of the
-            manufacturing order that made the lot, else of the lot's creation),
+            ``production_date`` (``date`` of ``traceability_produced_date``,
+            the end of the last done manufacturing order that made the lot, else
+            of the lot's creation: the day the lot form and the labels show),
             ``expiry_date`` (``date`` or None), ``product_image_url`` (a
             ``data:`` URI or None) and ``company_name``. Dates are UTC days, as on
             the GS1 labels.
 
-        Hook: addons extend it with ``super()`` and add ``quality_state`` and
-        ``recall``, each ``{"label": str, "level": "success" | "info" |
-        "warning" | "danger"}`` (``recall`` may add a ``"message"``); the page
-        shows each as a badge when it is set.
+        Hook: addons extend it with ``super()`` and may add ``recall``, ``{"label":
+        str, "level": "success" | "info" | "warning" | "danger", "message": str}``
+        (what consumers must know once they are told, never internal reasons);
+        the page shows it as a badge when it is set.
         """
         from odoo.tools.image import image_data_uri
 
         self.ensure_one()
         lot = self.sudo()
         product = lot.product_id.with_context(display_default_code=False)
-        finished_line = lot.env["stock.move.line"].search(
-            [
-                ("lot_id", "=", lot.id),
-                ("state", "=", "done"),
-                ("move_id.production_id", "!=", False),
-            ],
-            order="date, id",
-            limit=1,
-        )
-        produced = finished_line.move_id.date or lot.create_date
+        # The production date of the lot form and the labels.
+        produced = lot.traceability_produced_date or lot.create_date
         image = product.image_512
         company = lot.company_id or product.company_id or self.env.company
         values = {
@@ -395,15 +398,87 @@ class StockLot(models.Model):
             "product_image_url": image_data_uri(image) if image else None,
             "company_name": company.name,
         }
-        # Only a lot on hold gets a badge: a released lot shows none.
-        if lot.quality_state in ("quarantine", "blocked"):
-            values["quality_state"] = {
-                "label": dict(
-                    lot._fields["quality_state"]._description_selection(lot.env)
-                )[lot.quality_state],
-                "level": QUALITY_LEVELS[lot.quality_state],
-            }
         return values
+
+    # ------------------------------------------------------------------
+    # Traced Products in the customer portal
+    # ------------------------------------------------------------------
+    @api.model
+    def _traceability_portal_deliveries(self, limit=None, offset=0, count=False):
+        """The lots delivered to the current user's commercial partner, latest
+        delivery first: the count, or one page of dicts with ``product_name``,
+        ``lot_name``, ``delivery_date`` (UTC day) and ``url`` (the public trace
+        page).
+
+        Done move lines into a customer location (from outside one), on
+        transfers to the partner or one of its contacts. Read in SQL, without
+        record rules (portal users read no stock records): the partner is the
+        user's own, never one taken from the request, and what is returned is
+        what the public page of each lot shows anyway.
+        """
+        # sudo: the user's own partner, which a portal user may not read.
+        partner = self.env.user.sudo().partner_id.commercial_partner_id
+        self.env["stock.move.line"].flush_model(
+            ["lot_id", "state", "date", "picking_id", "location_id", "location_dest_id"]
+        )
+        self.env["stock.picking"].flush_model(["partner_id"])
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        self.flush_model(["name", "product_id", "trace_code"])
+        delivered = SQL(
+            """
+            SELECT line.lot_id, MAX(line.date) AS delivery_date
+              FROM stock_move_line AS line
+              JOIN stock_picking AS picking ON picking.id = line.picking_id
+              JOIN res_partner AS partner ON partner.id = picking.partner_id
+              JOIN stock_location AS source ON source.id = line.location_id
+              JOIN stock_location AS destination
+                ON destination.id = line.location_dest_id
+             WHERE partner.commercial_partner_id = %s
+               AND line.state = 'done'
+               AND line.lot_id IS NOT NULL
+               AND destination.usage = 'customer'
+               AND source.usage != 'customer'
+             GROUP BY line.lot_id
+            """,
+            partner.id,
+        )
+        cr = self.env.cr
+        if count:
+            cr.execute(SQL("SELECT COUNT(*) FROM (%s) AS delivered", delivered))
+            return cr.fetchone()[0]
+        cr.execute(
+            SQL(
+                """
+                SELECT lot.name, lot.trace_code, lot.product_id,
+                       delivered.delivery_date
+                  FROM (%s) AS delivered
+                  JOIN stock_lot AS lot ON lot.id = delivered.lot_id
+                 ORDER BY delivered.delivery_date DESC, lot.id DESC
+                 LIMIT %s OFFSET %s
+                """,
+                delivered,
+                limit,
+                offset,
+            )
+        )
+        rows = cr.fetchall()
+        # sudo: product names, as on the public trace page.
+        products = (
+            self.env["product.product"]
+            .sudo()
+            .with_context(display_default_code=False)
+            .browse(list({row[2] for row in rows}))
+        )
+        names = {product.id: product.display_name for product in products}
+        return [
+            {
+                "product_name": names[product_id],
+                "lot_name": lot_name,
+                "delivery_date": delivery_date.date(),
+                "url": f"/trace/{trace_code}" if trace_code else None,
+            }
+            for lot_name, trace_code, product_id, delivery_date in rows
+        ]
 
     # ------------------------------------------------------------------
     # Quality state: only released lots are reserved, delivered and consumed
@@ -411,15 +486,25 @@ class StockLot(models.Model):
     # ------------------------------------------------------------------
     quality_state = fields.Selection(
         selection=QUALITY_STATES,
-        default="released",
-        required=True,
+        compute="_compute_quality_state",
+        store=True,
         tracking=True,
         index=True,
         copy=False,
-        help="Quarantine: waiting for the incoming inspection. Blocked: a check "
-        "failed. Quarantined and blocked lots cannot be reserved, delivered or "
-        "consumed; they may go to a quarantine location, back to the vendor or "
-        "to scrap.",
+        help="Derived from the lot's open holds. Quarantine: waiting for the "
+        "incoming inspection. Blocked: held by a failed check, a nonconformance, "
+        "a recall or a manager. Quarantined and blocked lots cannot be reserved, "
+        "delivered or consumed; they may go to a quarantine location, back to the "
+        "vendor or to scrap.",
+    )
+    traceability_hold_ids = fields.One2many(
+        comodel_name="traceability.hold",
+        inverse_name="lot_id",
+        string="Holds",
+        readonly=True,
+    )
+    traceability_open_hold_count = fields.Integer(
+        string="Open Holds", compute="_compute_traceability_open_hold_count"
     )
     traceability_check_ids = fields.One2many(
         comodel_name="traceability.check",
@@ -429,6 +514,41 @@ class StockLot(models.Model):
     traceability_check_count = fields.Integer(
         string="Checks Count", compute="_compute_traceability_check_count"
     )
+
+    @api.depends("traceability_hold_ids.state", "traceability_hold_ids.reason")
+    def _compute_quality_state(self):
+        holds = (
+            self.env["traceability.hold"]
+            .sudo()
+            ._read_group(
+                [("lot_id", "in", self.ids), ("state", "=", "open")],
+                ["lot_id", "reason"],
+            )
+        )
+        reasons = {}
+        for lot, reason in holds:
+            reasons.setdefault(lot.id, set()).add(reason)
+        for lot in self:
+            open_reasons = reasons.get(lot.id, set())
+            if not open_reasons:
+                lot.quality_state = "released"
+            elif open_reasons <= set(QUARANTINE_REASONS):
+                lot.quality_state = "quarantine"
+            else:
+                lot.quality_state = "blocked"
+
+    def _compute_traceability_open_hold_count(self):
+        counts = dict(
+            self.env["traceability.hold"]
+            .sudo()
+            ._read_group(
+                [("lot_id", "in", self.ids), ("state", "=", "open")],
+                ["lot_id"],
+                ["__count"],
+            )
+        )
+        for lot in self:
+            lot.traceability_open_hold_count = counts.get(lot, 0)
 
     @api.depends("traceability_check_ids")
     def _compute_traceability_check_count(self):
@@ -440,47 +560,79 @@ class StockLot(models.Model):
         for lot in self:
             lot.traceability_check_count = counts.get(lot, 0)
 
+    # Fields only the system writes: the quality state comes from the holds, the
+    # trace code is made at creation (a manager may regenerate it, logged).
+    _TRACEABILITY_SYSTEM_FIELDS = ("quality_state", "trace_code")
+
     def write(self, vals):
-        if (
-            "quality_state" in vals
-            and not self.env.su
-            and not self.env.context.get("traceability_quality_system")
-            and not self.env.user.has_group(
-                "quality_traceability.group_traceability_manager"
-            )
-            and any(lot.quality_state != vals["quality_state"] for lot in self)
-        ):
+        protected = [name for name in self._TRACEABILITY_SYSTEM_FIELDS if name in vals]
+        if protected and not self.env.su:
             raise AccessError(
-                _("Only a traceability manager may change the quality state of a lot.")
+                _(
+                    "The quality state of a lot follows its holds and its trace code "
+                    "is fixed: %(fields)s cannot be written. Place or release a hold, "
+                    "or regenerate the trace code (traceability manager).",
+                    fields=", ".join(protected),
+                )
             )
         return super().write(vals)
 
-    def _traceability_set_quality_state(self, state, message=None):
-        """Change the quality state as the system does (checks, receipts)."""
-        lots = self.filtered(lambda lot: lot.quality_state != state)
-        if not lots:
-            return
-        lots.with_context(
-            traceability_quality_system=True, tracking_disable=False
-        ).sudo().write({"quality_state": state})
-        if message:
-            for lot in lots:
-                lot.sudo().message_post(body=message)
+    def _traceability_hold(self, reason, source=None, note=None):
+        """Place a hold of ``reason`` for ``source`` on these lots (system path)."""
+        return self.env["traceability.hold"]._place(self, reason, source, note)
+
+    def _traceability_release_holds(self, reason, source=None, note=None):
+        """Release these lots' open holds of ``reason`` (and ``source``), with
+        ``note`` as the reason of the release (system path)."""
+        holds = self.env["traceability.hold"]._open_for(self, reason, source)
+        return holds._release(note)
 
     def _traceability_is_released(self):
         self.ensure_one()
         return self.quality_state == "released"
 
+    def action_traceability_place_hold(self):
+        """Open the wizard that places a manual hold, with its reason."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Place Hold"),
+            "res_model": "traceability.hold.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_lot_ids": self.ids, "default_mode": "place"},
+        }
+
     def action_traceability_release(self):
-        self.write({"quality_state": "released"})
-        return True
+        """Open the wizard that releases the lots' open holds (managers)."""
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(_("Only a traceability manager may release a hold."))
+        holds = self.env["traceability.hold"]._open_for(self)
+        if not holds:
+            raise UserError(_("These lots have no open hold."))
+        return holds.action_open_release_wizard()
 
-    def action_traceability_block(self):
-        self.write({"quality_state": "blocked"})
-        return True
+    def action_view_traceability_holds(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "quality_traceability.traceability_hold_action"
+        )
+        action["domain"] = [("lot_id", "=", self.id)]
+        action["context"] = {"search_default_open": 1}
+        return action
 
-    def action_traceability_quarantine(self):
-        self.write({"quality_state": "quarantine"})
+    def action_traceability_regenerate_trace_code(self):
+        """A new public trace code (managers): the old one stops working."""
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(
+                _("Only a traceability manager may regenerate a trace code.")
+            )
+        self.check_access("write")
+        for lot in self:
+            # sudo: the trace code is written only here, after the check above.
+            lot.sudo().trace_code = new_trace_code()
+            lot.sudo().message_post(
+                body=_("Trace code regenerated by %(user)s.", user=self.env.user.name)
+            )
         return True
 
     def action_view_traceability_checks(self):

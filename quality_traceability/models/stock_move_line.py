@@ -24,14 +24,24 @@ class StockMoveLine(models.Model):
     @api.model
     def _traceability_route_allows_unreleased(self, source, destination, scrap=False):
         """Lots in quarantine or blocked may come in (from vendors, customers,
-        production, inventory) and may go to a quarantine location, back to a
-        vendor, to scrap or out by an inventory adjustment; nowhere else."""
-        return (
-            scrap
-            or source.usage not in ("internal", "transit")
-            or destination.traceability_quarantine
-            or destination.usage in ("supplier", "inventory")
-            or destination.scrap_location
+        production or an inventory adjustment, into the company's own stock) and
+        may go to a quarantine location, back to a vendor, to scrap or out by an
+        inventory adjustment; never to a customer or into production, whatever the
+        source."""
+        if destination.usage in ("customer", "production"):
+            return False
+        if scrap or destination.scrap_location:
+            return True
+        if destination.usage in ("supplier", "inventory"):
+            return True
+        if destination.usage == "internal" and destination.traceability_quarantine:
+            return True
+        # Coming in from outside the company's stock (receipts, returns, output
+        # of production) into its own locations.
+        return source.usage not in ("internal", "transit") and destination.usage in (
+            "internal",
+            "transit",
+            "view",
         )
 
     def _traceability_check_released(self):
@@ -52,8 +62,8 @@ class StockMoveLine(models.Model):
                 scrap=bool(line.move_id.scrap_id),
             ):
                 continue
-            if line.move_id.raw_material_production_id.traceability_nonconformance_id:
-                continue  # the rework order of a nonconformance
+            if line.move_id.raw_material_production_id._traceability_reworks(lot):
+                continue  # the rework order of the lot's nonconformance
             state = dict(lot._fields["quality_state"]._description_selection(self.env))[
                 lot.quality_state
             ]
@@ -77,6 +87,40 @@ class StockMoveLine(models.Model):
         self._traceability_quarantine_received_lots()
         return result
 
+    # Fields of a done line that change stock: a held lot's done lines keep them.
+    _TRACEABILITY_STOCK_FIELDS = (
+        "quantity",
+        "lot_id",
+        "lot_name",
+        "location_id",
+        "location_dest_id",
+        "product_id",
+        "product_uom_id",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        # A line added to a done transfer moves stock at once.
+        lines.filtered(lambda line: line.state == "done")._traceability_check_released()
+        return lines
+
+    def write(self, vals):
+        stock_fields = set(self._TRACEABILITY_STOCK_FIELDS).intersection(vals)
+        done = (
+            self.filtered(lambda line: line.state == "done")
+            if stock_fields
+            else self.browse()
+        )
+        if done:
+            # Editing a done line of a held lot changes what was delivered or
+            # consumed: refused as a new move of that lot would be.
+            done._traceability_check_released()
+        result = super().write(vals)
+        if done:
+            done._traceability_check_released()
+        return result
+
     def _traceability_quarantine_received_lots(self):
         """Lots of products that need an inspection start in quarantine when
         received from a vendor (unless already inspected and released)."""
@@ -84,15 +128,24 @@ class StockMoveLine(models.Model):
             lambda line: line.lot_id
             and line.location_id.usage == "supplier"
             and line.product_id.traceability_inspection_required
-            and line.lot_id.quality_state == "released"
         )
-        lots = lines.lot_id.filtered(
-            lambda lot: not lot.traceability_check_ids.filtered(
-                lambda check: check.state == "done"
-                and check.stage == "incoming"
-                and check.result == "pass"
+        # sudo: the user receiving goods need not read the quality checks.
+        passed = (
+            self.env["traceability.check"]
+            .sudo()
+            .search(
+                [
+                    ("lot_id", "in", lines.lot_id.ids),
+                    ("state", "=", "done"),
+                    ("stage", "=", "incoming"),
+                    ("result", "=", "pass"),
+                ]
             )
+            .lot_id
         )
-        lots._traceability_set_quality_state(
-            "quarantine", _("In quarantine until the incoming inspection passes.")
-        )
+        for picking, picking_lines in lines.grouped("picking_id").items():
+            (picking_lines.lot_id - passed)._traceability_hold(
+                "incoming",
+                source=picking or None,
+                note=_("In quarantine until the incoming inspection passes."),
+            )

@@ -23,18 +23,23 @@ class StockPicking(models.Model):
             )
 
     def _traceability_control_points(self):
-        """The key control points that apply to this transfer's products."""
+        """The key control points that apply to this transfer's products
+        (without sudo: only their ids and count go further)."""
         self.ensure_one()
         stages = PICKING_STAGES.get(self.picking_type_code)
-        Point = self.env["traceability.control.point"]
-        if not stages or not self.id:
-            return Point
+        # sudo: Inventory users outside the Traceability groups validate
+        # transfers and open their form; which points apply is read for them.
+        Point = self.env["traceability.control.point"].sudo()
         points = Point
-        for product in self.move_ids.product_id:
-            points |= Point._find_applicable(
-                product, picking_type=self.picking_type_id, stages=stages
-            )
-        return points
+        if stages and self.id:
+            for product in self.move_ids.product_id:
+                points |= Point._find_applicable(
+                    product,
+                    picking_type=self.picking_type_id,
+                    stages=stages,
+                    company=self.company_id,
+                )
+        return points.sudo(False)
 
     def action_view_traceability_control_points(self):
         self.ensure_one()

@@ -23,6 +23,7 @@ class TraceabilityCheck(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _mail_post_access = "read"
     _order = "date desc, id desc"
+    _check_company_auto = True
 
     name = fields.Char(
         string="Reference", required=True, readonly=True, copy=False, default="/"
@@ -54,6 +55,7 @@ class TraceabilityCheck(models.Model):
         string="Lot/Serial Number",
         index=True,
         ondelete="restrict",
+        check_company=True,
     )
     package_id = fields.Many2one(
         comodel_name="stock.quant.package", string="Package", ondelete="restrict"
@@ -182,18 +184,58 @@ class TraceabilityCheck(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # Copies: the caller may create again from the same values (the device
+        # API retries a batch one scan at a time).
+        vals_list = [dict(vals) for vals in vals_list]
         unnamed = [vals for vals in vals_list if vals.get("name", "/") == "/"]
         for vals, name in zip(unnamed, self._next_names(len(unnamed)), strict=True):
             vals["name"] = name
+        values_of = []
+        Lot = self.env["stock.lot"]
         for vals in vals_list:
+            if vals.get("lot_id") and not vals.get("company_id"):
+                # A check belongs to the company of its lot.
+                company = Lot.browse(vals["lot_id"]).company_id
+                if company:
+                    vals["company_id"] = company.id
             vals["state"] = "done"
+            for name in ("void_reason", "void_user_id", "void_date"):
+                vals.pop(name, None)
+            values_of.append(self._pop_value_commands(vals))
         checks = super().create(vals_list)
+        Value = self.env["traceability.check.value"]
+        # sudo: measurements are created only here, with their check; afterwards
+        # nobody adds, changes or deletes them (traceability.check.value).
+        Value.sudo().create(
+            [
+                dict(values, check_id=check.id)
+                for check, check_values in zip(checks, values_of, strict=True)
+                for values in check_values
+            ]
+        )
         if any(vals.get("attachment_ids") for vals in vals_list):
             checks._attach_photos()
         checks._check_required_values()
         checks._apply_result()
         checks._traceability_spc_alarms()
         return checks
+
+    @api.model
+    def _pop_value_commands(self, vals):
+        """The measurements of a new check's values, as a list of dicts."""
+        values = []
+        for command in vals.pop("value_ids", None) or []:
+            if not isinstance(command, list | tuple) or len(command) != 3:
+                raise UserError(_("Measurements are given as new values of the check."))
+            if command[0] != Command.CREATE:
+                raise UserError(
+                    _(
+                        "A check records new measurements only: it cannot take values "
+                        "of another check."
+                    )
+                )
+            values.append(dict(command[2] or {}))
+        return values
 
     def _attach_photos(self):
         """Photos sent with a check belong to it: whoever may read the check sees
@@ -283,25 +325,26 @@ class TraceabilityCheck(models.Model):
         return self.lot_id or self.package_id.quant_ids.lot_id
 
     def _apply_result(self):
-        """A failed check blocks its lots; a passing incoming check releases
-        those in quarantine."""
+        """A failed check places a hold on its lots; a passing incoming check
+        releases their incoming-inspection holds (other holds stay)."""
         for check in self:
             lots = check._traceability_lots()
             if not lots:
                 continue
             if check.result == "fail":
-                lots._traceability_set_quality_state(
-                    "blocked",
-                    _("Blocked by the failed check %(check)s.", check=check.name),
+                lots._traceability_hold(
+                    "check",
+                    source=check,
+                    note=_("Blocked by the failed check %(check)s.", check=check.name),
                 )
                 for lot in lots:
                     check._traceability_notify_failure(lot)
             elif check.stage == "incoming":
-                lots.filtered(
-                    lambda lot: lot.quality_state == "quarantine"
-                )._traceability_set_quality_state(
-                    "released",
-                    _("Released by the passing check %(check)s.", check=check.name),
+                lots._traceability_release_holds(
+                    "incoming",
+                    note=_(
+                        "Released by the passing check %(check)s.", check=check.name
+                    ),
                 )
 
     def _traceability_notify_failure(self, lot):
@@ -414,7 +457,7 @@ class TraceabilityCheck(models.Model):
     # ------------------------------------------------------------- immutability
 
     def write(self, vals):
-        if not self.env.context.get("traceability_check_void") and any(
+        if not self.env.su and any(
             not field.startswith(MAIL_FIELDS_PREFIXES) for field in vals
         ):
             raise UserError(
@@ -444,7 +487,10 @@ class TraceabilityCheck(models.Model):
             raise UserError(_("Give the reason to void the check."))
         if any(check.state == "void" for check in self):
             raise UserError(_("This check is already voided."))
-        self.with_context(traceability_check_void=True).write(
+        self.check_access("read")
+        # sudo: voiding is the only write a recorded check gets, after the checks
+        # above.
+        self.sudo().write(
             {
                 "state": "void",
                 "void_reason": reason,

@@ -89,8 +89,19 @@ class TraceabilityCheckValue(models.Model):
             "photo": bool(self.photo),
         }.get(self.value_type, False)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            raise UserError(
+                _(
+                    "Measurements are recorded with their check: a recorded check "
+                    "takes no new values. Record a new check."
+                )
+            )
+        return super().create(vals_list)
+
     def write(self, vals):
-        if any(value.check_id.state for value in self):
+        if not self.env.su:
             raise UserError(_("The values of a recorded check cannot be changed."))
         return super().write(vals)
 

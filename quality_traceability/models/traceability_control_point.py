@@ -186,7 +186,11 @@ class TraceabilityControlPoint(models.Model):
         """Refuse to validate a document while a required point that blocks
         has not passed; note in its chatter the ones that only warn."""
         blocking, warning = [], []
-        for point in points.filtered("required"):
+        # sudo: whoever validates the document (an Inventory or Manufacturing
+        # user, maybe outside the Traceability groups) needs the points and
+        # their checks read to know whether it may be done, and by which name
+        # a missing check is refused.
+        for point in points.sudo().filtered("required"):
             status = point._document_status(document)
             if status in ("passed", "na"):
                 continue
@@ -233,10 +237,12 @@ class TraceabilityControlPoint(models.Model):
 
     @api.model
     def _find_applicable(
-        self, product, picking_type=None, workcenter=None, stages=None
+        self, product, picking_type=None, workcenter=None, stages=None, company=None
     ):
-        """The active control points of the company that apply to a product."""
-        domain = [("company_id", "in", self.env.companies.ids + [False])]
+        """The active control points of a company (default: the enabled ones)
+        that apply to a product."""
+        companies = company or self.env.companies
+        domain = [("company_id", "in", companies.ids + [False])]
         if stages:
             domain.append(("stage", "in", list(stages)))
         points = self.search(domain)

@@ -228,6 +228,7 @@ class TraceabilityGenealogy(models.AbstractModel):
     _description = "Traceability Genealogy Engine"
 
     @api.model
+    @api.private
     def trace(self, lots, direction=FORWARD, parts=None):
         """Trace ``lots`` (``stock.lot`` records or ids) in ``direction``.
 

@@ -16,6 +16,8 @@ EVENT_TYPES = [
     ("unbuild", "Unbuild"),
     ("quality_check", "Quality Check"),
     ("quality_void", "Quality Check Voided"),
+    ("hold", "Hold Placed"),
+    ("hold_release", "Hold Released"),
 ]
 
 # Ids of the rows: the move lines keep theirs (so that reading events by id uses
@@ -121,6 +123,19 @@ class TraceabilityLotEvent(models.Model):
             "workcenter_id",
         ],
         "traceability.control.point": ["name"],
+        "traceability.hold": [
+            "company_id",
+            "date_placed",
+            "date_released",
+            "lot_id",
+            "note",
+            "placed_by_id",
+            "product_id",
+            "release_reason",
+            "released_by_id",
+            "source_name",
+            "state",
+        ],
     }
 
     lot_id = fields.Many2one(
@@ -198,7 +213,54 @@ class TraceabilityLotEvent(models.Model):
 
         Override to add events; see the class docstring for the rules.
         """
-        return [self._event_query_move_lines(), self._event_query_checks()]
+        return [
+            self._event_query_move_lines(),
+            self._event_query_checks(),
+            self._event_query_holds(),
+        ]
+
+    @api.model
+    def _event_query_holds(self):
+        """One event per hold placed on a lot (slot 3) and one more when it was
+        released (slot 4), with who and why."""
+        return SQL(
+            """
+            SELECT
+                -(hold.id * %(slots)s + part.slot) AS id,
+                hold.lot_id,
+                hold.product_id,
+                hold.company_id,
+                CASE WHEN part.slot = 3 THEN hold.date_placed ELSE hold.date_released
+                END AS date,
+                CASE WHEN part.slot = 3 THEN 'hold' ELSE 'hold_release' END
+                    ::varchar AS event_type,
+                hold.source_name::varchar AS reference,
+                'traceability.hold'::varchar AS res_model,
+                hold.id AS res_id,
+                NULL::integer AS move_line_id,
+                NULL::integer AS picking_id,
+                NULL::integer AS production_id,
+                NULL::integer AS purchase_order_id,
+                NULL::integer AS sale_order_id,
+                NULL::integer AS partner_id,
+                NULL::integer AS location_id,
+                NULL::integer AS location_dest_id,
+                NULL::numeric AS quantity,
+                NULL::integer AS uom_id,
+                CASE WHEN part.slot = 3 THEN hold.placed_by_id
+                    ELSE hold.released_by_id END AS user_id,
+                NULL::integer AS package_id,
+                NULL::varchar AS workcenter_names,
+                NULL::varchar AS related_lot_names,
+                NULL::varchar AS vendor_lot,
+                CASE WHEN part.slot = 3 THEN hold.note ELSE hold.release_reason END
+                    ::varchar AS note
+            FROM traceability_hold hold
+            JOIN (VALUES (3), (4)) AS part (slot)
+                ON part.slot = 3 OR hold.state = 'released'
+            """,
+            slots=ID_SLOTS,
+        )
 
     @api.model
     def _event_query_checks(self):

@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 DISPOSITIONS = [
     ("return", "Return to Vendor"),
@@ -19,6 +19,26 @@ class TraceabilityNonconformance(models.Model):
     _description = "Nonconformance"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "id desc"
+    _check_company_auto = True
+
+    # Set only by the actions (approve, execute, close), never written by a user.
+    _SYSTEM_FIELDS = (
+        "state",
+        "approved_by_id",
+        "return_picking_id",
+        "rework_production_id",
+        "scrap_id",
+        "name",
+    )
+    # Decided before the approval: fixed once approved.
+    _DECISION_FIELDS = (
+        "disposition",
+        "lot_id",
+        "quantity",
+        "location_id",
+        "check_id",
+        "company_id",
+    )
 
     name = fields.Char(
         string="Reference", required=True, readonly=True, copy=False, default="/"
@@ -42,11 +62,18 @@ class TraceabilityNonconformance(models.Model):
         default=lambda self: self.env.company,
     )
     check_id = fields.Many2one(
-        comodel_name="traceability.check", string="Failed Check", index=True
+        comodel_name="traceability.check",
+        string="Failed Check",
+        index=True,
+        check_company=True,
     )
     control_point_id = fields.Many2one(related="check_id.control_point_id", store=True)
     lot_id = fields.Many2one(
-        comodel_name="stock.lot", string="Lot/Serial Number", required=True, index=True
+        comodel_name="stock.lot",
+        string="Lot/Serial Number",
+        required=True,
+        index=True,
+        check_company=True,
     )
     product_id = fields.Many2one(related="lot_id.product_id", store=True)
     partner_id = fields.Many2one(
@@ -55,7 +82,9 @@ class TraceabilityNonconformance(models.Model):
         index="btree_not_null",
         tracking=True,
     )
-    picking_id = fields.Many2one(comodel_name="stock.picking", string="Receipt")
+    picking_id = fields.Many2one(
+        comodel_name="stock.picking", string="Receipt", check_company=True
+    )
     responsibility = fields.Selection(
         selection=[
             ("vendor", "Vendor"),
@@ -91,13 +120,70 @@ class TraceabilityNonconformance(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        Lot = self.env["stock.lot"]
         for vals in vals_list:
+            if not self.env.su:
+                # A nonconformance starts open: the actions move it on. Explicit
+                # values, so that no context default sets them either.
+                vals.update(dict.fromkeys(self._SYSTEM_FIELDS, False))
+                vals.update(state="open", name="/")
+            if vals.get("lot_id") and "company_id" not in vals:
+                lot = Lot.browse(vals["lot_id"])
+                if lot.company_id:
+                    vals["company_id"] = lot.company_id.id
             if vals.get("name", "/") == "/":
                 vals["name"] = (
                     self.env["ir.sequence"].next_by_code("traceability.nonconformance")
                     or "/"
                 )
-        return super().create(vals_list)
+        records = super().create(vals_list)
+        for record in records:
+            record.lot_id._traceability_hold(
+                "nonconformance",
+                source=record,
+                note=_("Nonconformance %(name)s is open.", name=record.name),
+            )
+        return records
+
+    def write(self, vals):
+        if not self.env.su:
+            system = [name for name in self._SYSTEM_FIELDS if name in vals]
+            if system:
+                raise AccessError(
+                    _(
+                        "%(fields)s of a nonconformance are set by its Approve, "
+                        "Execute and Close actions only.",
+                        fields=", ".join(
+                            self._fields[name].get_description(self.env)["string"]
+                            for name in system
+                        ),
+                    )
+                )
+            decided = [name for name in self._DECISION_FIELDS if name in vals]
+            if decided and any(record.state != "open" for record in self):
+                raise UserError(
+                    _(
+                        "The disposition of an approved nonconformance is fixed: "
+                        "open a new nonconformance to decide again."
+                    )
+                )
+        return super().write(vals)
+
+    @api.constrains("lot_id", "company_id")
+    def _check_lot_company(self):
+        for record in self:
+            if (
+                record.lot_id.company_id
+                and record.lot_id.company_id != record.company_id
+            ):
+                raise ValidationError(
+                    _(
+                        "Nonconformance %(name)s must belong to the company of lot "
+                        "%(lot)s.",
+                        name=record.name,
+                        lot=record.lot_id.name,
+                    )
+                )
 
     @api.depends(
         "disposition",
@@ -130,18 +216,24 @@ class TraceabilityNonconformance(models.Model):
                 raise UserError(_("Only open nonconformances are approved."))
             if not record.disposition:
                 raise UserError(_("Choose the disposition first."))
-        self.write({"state": "approved", "approved_by_id": self.env.user.id})
+        self.check_access("write")
+        # sudo: state and approver are written only by the actions, after the
+        # checks above.
+        self.sudo().write({"state": "approved", "approved_by_id": self.env.user.id})
         return True
 
     def action_execute(self):
+        self.check_access("write")
         for record in self:
-            if record.state != "approved":
+            if record.state != "approved" or not record.approved_by_id:
                 raise UserError(_("Approve the disposition before executing it."))
             getattr(record, f"_execute_{record.disposition}")()
-        self.write({"state": "executed"})
+        # sudo: see action_approve.
+        self.sudo().write({"state": "executed"})
         return True
 
     def action_close(self):
+        self.check_access("write")
         for record in self:
             if record.state != "executed" or not record.execution_done:
                 raise UserError(
@@ -151,7 +243,8 @@ class TraceabilityNonconformance(models.Model):
                         name=record.name,
                     )
                 )
-        self.write({"state": "closed"})
+        # sudo: see action_approve.
+        self.sudo().write({"state": "closed"})
         return True
 
     def _quantity(self):
@@ -213,7 +306,8 @@ class TraceabilityNonconformance(models.Model):
         )
         picking.action_confirm()
         self._set_lot_line(picking.move_ids, location, quantity)
-        self.return_picking_id = picking
+        # sudo: the documents of the execution are linked only here.
+        self.sudo().return_picking_id = picking
 
     def _set_lot_line(self, move, location, quantity):
         move.write(
@@ -249,7 +343,8 @@ class TraceabilityNonconformance(models.Model):
             }
         )
         scrap.action_validate()
-        self.scrap_id = scrap
+        # sudo: see _execute_return.
+        self.sudo().scrap_id = scrap
 
     def _execute_rework(self):
         location, quantity = self._quantity()
@@ -261,7 +356,6 @@ class TraceabilityNonconformance(models.Model):
                 "product_uom_id": product.uom_id.id,
                 "bom_id": False,
                 "origin": self.name,
-                "traceability_nonconformance_id": self.id,
                 "move_raw_ids": [
                     Command.create(
                         {
@@ -273,12 +367,20 @@ class TraceabilityNonconformance(models.Model):
                 ],
             }
         )
+        # sudo: only the nonconformance links its rework order, which may then
+        # consume the held lot (stock.move.line._traceability_check_released).
+        production.sudo().traceability_nonconformance_id = self
+        self.sudo().rework_production_id = production
         production.action_confirm()
         self._set_lot_line(production.move_raw_ids, location, quantity)
-        self.rework_production_id = production
 
     def _execute_concession(self):
-        self.lot_id._traceability_set_quality_state(
-            "released",
-            _("Released by concession %(name)s.", name=self.name),
-        )
+        """Use as is: the holds of this nonconformance and of its failed check
+        (with the incoming inspection it concludes) on the lot are released."""
+        note = _("Released by concession %(name)s.", name=self.name)
+        self.lot_id._traceability_release_holds("nonconformance", self, note)
+        if self.check_id:
+            self.lot_id._traceability_release_holds("check", self.check_id, note)
+            if self.check_id.stage == "incoming":
+                # The concession concludes the incoming inspection.
+                self.lot_id._traceability_release_holds("incoming", note=note)

@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models, tools
+from odoo.osv import expression
 from odoo.tools import SQL
 
 from .traceability_control_point import STAGES
@@ -50,6 +51,11 @@ class TraceabilityQualityReport(models.Model):
     check_count = fields.Integer(string="Checks", readonly=True)
     fail_count = fields.Integer(string="Failed Checks", readonly=True)
     pass_rate = fields.Float(string="Pass Rate (%)", aggregator="avg", readonly=True)
+    first_pass = fields.Boolean(
+        string="First Check",
+        readonly=True,
+        help="The first recorded check of the lot at its control point.",
+    )
     first_pass_yield = fields.Float(
         string="First-Pass Yield (%)",
         aggregator="avg",
@@ -88,6 +94,7 @@ class TraceabilityQualityReport(models.Model):
                         CASE WHEN chk.result = 'fail' THEN 1 ELSE 0 END AS fail_count,
                         CASE WHEN chk.result = 'pass' THEN 100.0 ELSE 0.0 END
                             AS pass_rate,
+                        first.id IS NOT NULL AS first_pass,
                         CASE
                             WHEN first.id IS NULL THEN NULL
                             WHEN chk.result = 'pass' THEN 100.0
@@ -148,3 +155,33 @@ class TraceabilityQualityReport(models.Model):
                 rejected = group.get("rejected_qty") or 0.0
                 group["ppm"] = rejected / inspected * 1000000.0 if inspected else 0.0
         return groups
+
+    @api.model
+    def traceability_defect_pareto(self, domain=None):
+        """The defect Pareto of the check values that ``domain`` selects: the
+        failed values of recorded checks counted per parameter, largest first,
+        with each bar's cumulative share of all the failures. Reads as the
+        caller: access rights and record rules apply."""
+        Value = self.env["traceability.check.value"]
+        Value.check_access("read")
+        domain = expression.AND(
+            [list(domain or []), [("result", "=", "fail"), ("state", "=", "done")]]
+        )
+        groups = Value._read_group(
+            domain, ["spec_id"], ["__count"], order="__count desc, spec_id"
+        )
+        total = sum(count for _spec, count in groups)
+        bars = []
+        cumulative = 0
+        for spec, count in groups:
+            cumulative += count
+            bars.append(
+                {
+                    "spec_id": spec.id,
+                    "name": spec.name,
+                    "control_point": spec.control_point_id.display_name,
+                    "count": count,
+                    "cumulative_percent": cumulative * 100.0 / total,
+                }
+            )
+        return {"bars": bars, "total": total}

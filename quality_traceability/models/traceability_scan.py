@@ -1,15 +1,21 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
 import binascii
+import io
 import logging
+import math
 import re
-from datetime import datetime, timezone
+import warnings
+from datetime import datetime, timedelta, timezone
 
+# Odoo registers only a few of Pillow's formats (odoo/tools/image.py): WebP
+# photos need the WebP plugin.
+from PIL import Image, WebPImagePlugin  # noqa: F401
 from psycopg2 import IntegrityError
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
-from odoo.tools import mute_logger
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, mute_logger
 
 from ..controllers.main import gtin_barcodes
 from ..tools import gs1
@@ -17,6 +23,23 @@ from ..tools import gs1
 _logger = logging.getLogger(__name__)
 
 MAX_BATCH = 1000
+# Limits of what a device sends: longer strings, bigger numbers or photos are
+# refused item by item (never truncated: a scan is evidence).
+MAX_DEVICE_ID = 128
+MAX_CLIENT_UID = 128
+MAX_CODE = 512
+MAX_NAME = 256
+MAX_NOTES = 10000
+MAX_TEXT_VALUE = 1024
+MAX_NUMBER = 1e15
+MAX_RECORD_ID = 2**31 - 1
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+MAX_PHOTO_PIXELS = 50_000_000
+PHOTO_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
+# The unique index of (company, device, client_uid) (traceability.check.init).
+CLIENT_UID_INDEX = "traceability_check_client_uid_uniq"
+# Scan dates: from this day to one day ahead of the server's clock.
+MIN_SCAN_DATE = datetime(2000, 1, 1)
 TRACE_URL = re.compile(r"/trace/([A-Za-z0-9_-]{8,64})/?(?:[?#].*)?$")
 GS1_PREFIXES = ("]C1", "]d2", "]Q3", "]e0", "]J1", "\x1d")
 GS1_TRACKING = {"10": "lot", "21": "serial"}
@@ -24,6 +47,32 @@ GS1_TRACKING = {"10": "lot", "21": "serial"}
 
 class ScanError(Exception):
     """A scan that cannot be recorded; its message is shown to the device."""
+
+
+def storable(text):
+    """Whether a string can be stored by PostgreSQL and sent back as UTF-8:
+    no NUL character, no lone surrogate (JSON lets ``"\\ud800"`` through)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def shown(value, limit=64):
+    """A short, printable form of what a device sent, for error messages."""
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, bool) or value is None or isinstance(value, float):
+        text = str(value)
+    elif isinstance(value, int):
+        text = str(value) if abs(value) <= MAX_RECORD_ID else "(number out of range)"
+    else:
+        return f"({type(value).__name__})"
+    text = text.replace("\x00", "\\x00").encode("utf-8", "backslashreplace").decode()
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 class TraceabilityScan(models.AbstractModel):
@@ -46,19 +95,24 @@ class TraceabilityScan(models.AbstractModel):
     def _resolve_code(self, code):
         """The lot or serial number of a scanned code: a lot name, a GS1-128 or
         GS1 DataMatrix element string (parsed with Odoo's GS1 nomenclature), a
-        trace code URL or a GS1 Digital Link. Raises :class:`ScanError`."""
-        code = (code or "").strip()
+        trace code URL or a GS1 Digital Link, among the lots the caller may
+        read. Raises :class:`ScanError`."""
+        if code is None or code is False:
+            code = ""
+        code = self._check_text(code, "code", MAX_CODE).strip()
         if not code:
             raise ScanError(self.env._("Empty code."))
-        if len(code) > 512:
-            raise ScanError(self.env._("The code is too long."))
         Lot = self.env["stock.lot"]
         match = TRACE_URL.search(code)
         if match:
-            lot = Lot._traceability_find_by_code(match.group(1))
+            # Found as superuser (public trace codes): kept only when the
+            # caller may read the lot.
+            lot = Lot.browse(
+                Lot._traceability_find_by_code(match.group(1)).ids
+            )._filtered_access("read")
             if not lot:
                 raise ScanError(self.env._("Unknown trace code: %(code)s", code=code))
-            return Lot.browse(lot.id)
+            return lot
         if "/01/" in code:
             try:
                 elements = gs1.parse_digital_link(code)
@@ -152,9 +206,20 @@ class TraceabilityScan(models.AbstractModel):
     # Scanner screen (static/src/scanner)
     # ------------------------------------------------------------------
     @api.model
+    def _check_scanner_user(self):
+        """Scans are recorded and looked up by traceability users only."""
+        if not self.env.su and not self.env.user.has_group(
+            "quality_traceability.group_traceability_user"
+        ):
+            raise AccessError(
+                self.env._("Only traceability users record and look up scans.")
+            )
+
+    @api.model
     def scanner_lookup(self, code):
         """The lot of a scanned code and the control points that apply to it,
         or ``{"error": reason}``."""
+        self._check_scanner_user()
         try:
             target = self._resolve_code(code)
         except ScanError as error:
@@ -277,28 +342,25 @@ class TraceabilityScan(models.AbstractModel):
             ``duplicate`` or ``error``), ``client_uid``, and ``id``, ``name``,
             ``result``, ``lot_state`` for stored scans or ``error`` (a reason)
         """
+        self._check_scanner_user()
         if not isinstance(scans, list):
             raise UserError(self.env._("'scans' must be a list."))
         if len(scans) > MAX_BATCH:
             raise UserError(
                 self.env._("At most %(count)s scans per batch.", count=MAX_BATCH)
             )
-        device_id = (device_id or "").strip() or False
+        device_id = self._batch_device_id(device_id)
         cache = {"points": {}, "lots": {}, "users": {}, "workcenters": {}, "docs": {}}
         results = [None] * len(scans)
-        uids = [
-            scan.get("client_uid")
-            for scan in scans
-            if isinstance(scan, dict) and isinstance(scan.get("client_uid"), str)
-        ]
-        existing = self._existing_checks(device_id, uids)
+        scan_uids = [self._scan_uid(scan) for scan in scans]
+        existing = self._existing_checks(device_id, [uid for uid in scan_uids if uid])
         self._prefetch_lots(
             [scan.get("code") for scan in scans if isinstance(scan, dict)], cache
         )
         to_create = []
         seen = set()
         for index, scan in enumerate(scans):
-            scan_uid = scan.get("client_uid") if isinstance(scan, dict) else None
+            scan_uid = scan_uids[index]
             if scan_uid and scan_uid in existing:
                 results[index] = self._result(existing[scan_uid], "duplicate", scan_uid)
                 continue
@@ -311,7 +373,8 @@ class TraceabilityScan(models.AbstractModel):
                 continue
             try:
                 vals = self._prepare_check_vals(scan, device_id, source, cache)
-            except ScanError as error:
+            except (ScanError, AccessError) as error:
+                # AccessError: a document of a model the caller may not read.
                 results[index] = {
                     "status": "error",
                     "client_uid": scan_uid,
@@ -323,6 +386,63 @@ class TraceabilityScan(models.AbstractModel):
         if to_create:
             self._create_checks(to_create, results, device_id)
         return results
+
+    @api.model
+    def _batch_device_id(self, device_id):
+        """The device id of a batch (stripped), or False; raises
+        :class:`UserError` for the whole batch when it cannot be one."""
+        if device_id is None or device_id is False:
+            return False
+        if (
+            not isinstance(device_id, str)
+            or len(device_id) > MAX_DEVICE_ID
+            or not storable(device_id)
+        ):
+            raise UserError(
+                self.env._(
+                    "The device id must be a string of at most %(limit)s "
+                    "characters, without NUL.",
+                    limit=MAX_DEVICE_ID,
+                )
+            )
+        return device_id.strip() or False
+
+    @api.model
+    def _scan_uid(self, scan):
+        """The scan's ``client_uid`` when it is a usable one, else None (the
+        scan is then refused by :meth:`_prepare_check_vals`)."""
+        scan_uid = scan.get("client_uid") if isinstance(scan, dict) else None
+        if (
+            isinstance(scan_uid, str)
+            and 0 < len(scan_uid) <= MAX_CLIENT_UID
+            and storable(scan_uid)
+        ):
+            return scan_uid
+        return None
+
+    @api.model
+    def _check_text(self, value, key, limit):
+        """``value`` when it is a string that can be stored, of at most
+        ``limit`` characters; raises :class:`ScanError` naming ``key``."""
+        if not isinstance(value, str):
+            raise ScanError(self.env._("%(key)s must be a string.", key=key))
+        if len(value) > limit:
+            raise ScanError(
+                self.env._(
+                    "%(key)s is longer than %(limit)s characters.",
+                    key=key,
+                    limit=limit,
+                )
+            )
+        if not storable(value):
+            raise ScanError(
+                self.env._(
+                    "%(key)s holds a character that cannot be stored (NUL or a "
+                    "lone surrogate).",
+                    key=key,
+                )
+            )
+        return value
 
     @api.model
     def _existing_checks(self, device_id, uids):
@@ -342,7 +462,11 @@ class TraceabilityScan(models.AbstractModel):
         names = {
             code.strip()
             for code in codes
-            if isinstance(code, str) and code.strip() and "/" not in code
+            if isinstance(code, str)
+            and len(code) <= MAX_CODE
+            and storable(code)
+            and code.strip()
+            and "/" not in code
         }
         if not names:
             return
@@ -363,7 +487,7 @@ class TraceabilityScan(models.AbstractModel):
             with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
                 checks = Check.create([vals for _index, vals in to_create])
                 checks.flush_recordset()
-        except (IntegrityError, ValidationError, UserError):
+        except (IntegrityError, ValidationError, UserError, AccessError):
             self.env.invalidate_all()
             for index, vals in to_create:
                 results[index] = self._create_one(vals, device_id)
@@ -379,18 +503,40 @@ class TraceabilityScan(models.AbstractModel):
             with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
                 check = Check.create(vals)
                 check.flush_recordset()
-        except IntegrityError:
+        except IntegrityError as error:
             self.env.invalidate_all()
+            if error.diag.constraint_name != CLIENT_UID_INDEX:
+                self._retry_request(error)
             existing = self._existing_checks(device_id, [scan_uid])
             if scan_uid in existing:
                 return self._result(existing[scan_uid], "duplicate", scan_uid)
             # Stored by a request that committed after this one began: not
             # visible here yet, but stored once.
             return {"status": "duplicate", "client_uid": scan_uid, "id": None}
-        except (ValidationError, UserError) as error:
+        except (ValidationError, UserError, AccessError) as error:
             self.env.invalidate_all()
             return {"status": "error", "client_uid": scan_uid, "error": str(error)}
         return self._result(check, "created", scan_uid)
+
+    @api.model
+    def _retry_request(self, error):
+        """Another unique row than the scan's (a follower of the lot notified
+        of a failure...) was inserted by a concurrent request since this one
+        began: this transaction cannot see it, so the request is run again
+        from the start, as Odoo does for any serialization failure
+        (``odoo.service.model.retrying``); reporting the scan as a duplicate
+        would lose it."""
+        _logger.info(
+            "Scans: %s violated by a concurrent request, retrying",
+            error.diag.constraint_name,
+        )
+        with mute_logger("odoo.sql_db"):
+            self.env.cr.execute(
+                SQL(
+                    "DO $$ BEGIN RAISE EXCEPTION 'concurrent insert' "
+                    "USING ERRCODE = 'serialization_failure'; END $$"
+                )
+            )
 
     @api.model
     def _result(self, check, status, scan_uid):
@@ -411,15 +557,19 @@ class TraceabilityScan(models.AbstractModel):
     def _prepare_check_vals(self, scan, device_id, source, cache):
         if not isinstance(scan, dict):
             raise ScanError(self.env._("A scan must be an object."))
-        scan_uid = scan.get("client_uid")
-        if source == "api" and not (
-            isinstance(scan_uid, str) and 0 < len(scan_uid) <= 128
-        ):
+        scan_uid = self._scan_uid(scan)
+        if source == "api" and not scan_uid:
             raise ScanError(
-                self.env._("Missing client_uid (a string of 1 to 128 characters).")
+                self.env._(
+                    "Missing client_uid (a string of 1 to %(limit)s characters).",
+                    limit=MAX_CLIENT_UID,
+                )
             )
         target = self._scan_lot(scan, cache)
         point = self._scan_point(scan.get("control_point"), cache)
+        notes = scan.get("notes")
+        if notes is None or notes is False:
+            notes = ""
         vals = {
             **self._target_vals(target),
             "control_point_id": point.id,
@@ -427,7 +577,7 @@ class TraceabilityScan(models.AbstractModel):
             "source": source,
             "device_id": device_id,
             "client_uid": scan_uid or False,
-            "notes": scan.get("notes") or False,
+            "notes": self._check_text(notes, "notes", MAX_NOTES) or False,
             "value_ids": self._scan_values(point, scan.get("values") or {}),
         }
         if scan.get("photos"):
@@ -460,6 +610,25 @@ class TraceabilityScan(models.AbstractModel):
         return vals
 
     @api.model
+    def _scan_id(self, ref):
+        """``ref`` when it is a record id (an integer in PostgreSQL's range),
+        else None."""
+        if isinstance(ref, int) and not isinstance(ref, bool):
+            if 0 < ref <= MAX_RECORD_ID:
+                return ref
+        return None
+
+    @api.model
+    def _readable(self, model, ref):
+        """The record of id ``ref`` of ``model`` if it exists and the caller
+        may read it (access rights and record rules, as the caller), else an
+        empty recordset."""
+        record_id = self._scan_id(ref)
+        if record_id is None:
+            return self.env[model]
+        return self.env[model].browse(record_id).exists()._filtered_access("read")
+
+    @api.model
     def _scan_lot(self, scan, cache):
         """The scanned lot, or package (``stock.quant.package``)."""
         for key, model in (
@@ -468,12 +637,10 @@ class TraceabilityScan(models.AbstractModel):
         ):
             if scan.get(key):
                 ref = scan[key]
-                record = self.env[model]
-                if isinstance(ref, int) and not isinstance(ref, bool):
-                    record = record.browse(ref).exists()
+                record = self._readable(model, ref)
                 if not record:
                     raise ScanError(
-                        self.env._("Unknown %(key)s: %(id)s", key=key, id=ref)
+                        self.env._("Unknown %(key)s: %(id)s", key=key, id=shown(ref))
                     )
                 return record
         code = scan.get("code")
@@ -481,6 +648,7 @@ class TraceabilityScan(models.AbstractModel):
             raise ScanError(
                 self.env._("Missing code (the scanned lot or serial number).")
             )
+        code = self._check_text(code, "code", MAX_CODE)
         key = code.strip()
         if key not in cache["lots"]:
             cache["lots"][key] = self._resolve_code(code)
@@ -497,18 +665,25 @@ class TraceabilityScan(models.AbstractModel):
 
     @api.model
     def _scan_point(self, ref, cache):
+        Point = self.env["traceability.control.point"]
+        if isinstance(ref, str):
+            ref = self._check_text(ref, "control_point", MAX_NAME).strip()
+        elif self._scan_id(ref) is None:
+            raise ScanError(
+                self.env._("Unknown control point: %(ref)s", ref=shown(ref))
+            )
         if ref in cache["points"]:
             return cache["points"][ref]
-        Point = self.env["traceability.control.point"]
-        point = Point.browse()
-        if isinstance(ref, int) and not isinstance(ref, bool):
-            point = Point.browse(ref).exists()
+        if isinstance(ref, int):
+            point = self._readable(Point._name, ref)
             if point and point.company_id not in self.env.companies:
                 point = Point.browse()
-        elif isinstance(ref, str) and ref.strip():
-            point = Point.search([("name", "=", ref.strip())], limit=1)
+        else:
+            point = Point.search([("name", "=", ref)], limit=1) if ref else Point
         if not point:
-            raise ScanError(self.env._("Unknown control point: %(ref)s", ref=ref))
+            raise ScanError(
+                self.env._("Unknown control point: %(ref)s", ref=shown(ref))
+            )
         cache["points"][ref] = point
         return point
 
@@ -517,11 +692,17 @@ class TraceabilityScan(models.AbstractModel):
         """Commands of the check's values; raises on unknown parameters, text in
         a numeric field, a bad pass/fail or a missing required value."""
         if isinstance(values, list):
-            values = {
-                item.get("parameter"): item.get("value")
+            if not all(
+                isinstance(item, dict) and isinstance(item.get("parameter"), str)
                 for item in values
-                if isinstance(item, dict)
-            }
+            ):
+                raise ScanError(
+                    self.env._(
+                        "'values' must be an object {parameter: value} or a list "
+                        "of {parameter, value} objects."
+                    )
+                )
+            values = {item["parameter"]: item.get("value") for item in values}
         if not isinstance(values, dict):
             raise ScanError(
                 self.env._("'values' must be an object {parameter: value}.")
@@ -533,7 +714,7 @@ class TraceabilityScan(models.AbstractModel):
                 self.env._(
                     "Unknown parameter(s) of %(point)s: %(names)s",
                     point=point.name,
-                    names=", ".join(sorted(map(str, unknown))),
+                    names=", ".join(sorted(shown(name) for name in unknown)[:10]),
                 )
             )
         commands = []
@@ -557,42 +738,101 @@ class TraceabilityScan(models.AbstractModel):
     def _value_vals(self, spec, value):
         vals = {"spec_id": spec.id}
         if spec.value_type == "numeric":
-            if isinstance(value, bool):
-                value = None
-            elif isinstance(value, str):
-                try:
-                    value = float(value.strip().replace(",", "."))
-                except ValueError:
-                    value = None
-            if not isinstance(value, int | float) or value != value:
-                raise ScanError(
-                    self.env._("%(name)s must be a number.", name=spec.name)
-                )
-            vals.update(value_float=float(value), value_is_set=True)
+            vals.update(value_float=self._scan_number(spec, value), value_is_set=True)
         elif spec.value_type == "pass_fail":
             verdict = {True: "pass", False: "fail", "pass": "pass", "fail": "fail"}
             key = value.lower() if isinstance(value, str) else value
-            if key not in verdict:
+            if not isinstance(key, bool | str) or key not in verdict:
                 raise ScanError(
                     self.env._("%(name)s must be 'pass' or 'fail'.", name=spec.name)
                 )
             vals["value_pass_fail"] = verdict[key]
         elif spec.value_type == "text":
-            vals["value_text"] = str(value)[:1024]
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                value = str(self._scan_number(spec, value))
+            vals["value_text"] = self._check_text(value, spec.name, MAX_TEXT_VALUE)
         else:
-            try:
-                base64.b64decode(value, validate=True)
-            except (binascii.Error, TypeError, ValueError) as error:
-                raise ScanError(
-                    self.env._("%(name)s must be a base64 image.", name=spec.name)
-                ) from error
-            vals["photo"] = value
+            raw, _mimetype = self._photo_bytes(value, spec.name)
+            vals["photo"] = base64.b64encode(raw)
         return vals
+
+    @api.model
+    def _scan_number(self, spec, value):
+        """A finite number of at most :data:`MAX_NUMBER` in absolute value,
+        from a number or a numeric string (a decimal comma is accepted)."""
+        number = None
+        if isinstance(value, str) and len(value) <= 64:
+            try:
+                number = float(value.strip().replace(",", "."))
+            except ValueError:
+                number = None
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            try:
+                number = float(value)
+            except OverflowError:
+                number = math.inf
+        if number is None:
+            raise ScanError(self.env._("%(name)s must be a number.", name=spec.name))
+        if not math.isfinite(number) or abs(number) > MAX_NUMBER:
+            raise ScanError(
+                self.env._(
+                    "%(name)s must be a finite number of at most %(limit)s in "
+                    "absolute value.",
+                    name=spec.name,
+                    limit=f"{MAX_NUMBER:g}",
+                )
+            )
+        return number
+
+    @api.model
+    def _photo_bytes(self, data, label):
+        """The bytes and the mimetype of a base64 photo: a PNG, JPEG or WebP
+        image that decodes whole, of at most :data:`MAX_PHOTO_BYTES` and
+        :data:`MAX_PHOTO_PIXELS`. Anything else (SVG, HTML, a truncated file)
+        raises :class:`ScanError`."""
+        if not isinstance(data, str) or not data:
+            raise ScanError(self.env._("%(name)s is not base64.", name=label))
+        if len(data) > (MAX_PHOTO_BYTES + 2) // 3 * 4:
+            raise ScanError(self._photo_too_large(label))
+        try:
+            raw = base64.b64decode(data, validate=True)
+        except (binascii.Error, ValueError) as error:
+            raise ScanError(
+                self.env._("%(name)s is not base64.", name=label)
+            ) from error
+        if len(raw) > MAX_PHOTO_BYTES:
+            raise ScanError(self._photo_too_large(label))
+        not_image = self.env._("%(name)s is not a PNG, JPEG or WebP image.", name=label)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                with Image.open(io.BytesIO(raw), formats=list(PHOTO_TYPES)) as image:
+                    mimetype = PHOTO_TYPES.get(image.format)
+                    if image.width * image.height > MAX_PHOTO_PIXELS:
+                        raise ScanError(self._photo_too_large(label))
+                    image.load()
+        except ScanError:
+            raise
+        except Exception as error:  # noqa: BLE001 -- Pillow raises many kinds on bad bytes
+            raise ScanError(not_image) from error
+        if not mimetype:
+            raise ScanError(not_image)
+        return raw, mimetype
+
+    @api.model
+    def _photo_too_large(self, label):
+        return self.env._(
+            "%(name)s is larger than %(bytes)s MiB or %(pixels)s megapixels.",
+            name=label,
+            bytes=MAX_PHOTO_BYTES // (1024 * 1024),
+            pixels=MAX_PHOTO_PIXELS // 1_000_000,
+        )
 
     @api.model
     def _scan_photos(self, photos):
         """Attachment commands of a check's photos: base64 strings, or
-        ``{"name", "data"}`` dicts that keep the file's name."""
+        ``{"name", "data"}`` dicts that keep the file's name. The attachment's
+        mimetype is the decoded image's, whatever the name says."""
         if not isinstance(photos, list) or len(photos) > 10:
             raise ScanError(self.env._("'photos' must be a list of at most 10 images."))
         commands = []
@@ -600,17 +840,18 @@ class TraceabilityScan(models.AbstractModel):
             name = f"photo-{index}"
             if isinstance(photo, dict):
                 given = photo.get("name")
-                if isinstance(given, str) and given.strip():
+                if isinstance(given, str) and given.strip() and storable(given):
                     name = given.strip()[:128]
                 photo = photo.get("data")
-            try:
-                if not photo or not base64.b64decode(photo, validate=True):
-                    raise ValueError(photo)
-            except (binascii.Error, TypeError, ValueError) as error:
-                raise ScanError(
-                    self.env._("Photo %(index)s is not base64.", index=index)
-                ) from error
-            commands.append((0, 0, {"name": name, "datas": photo, "type": "binary"}))
+            label = self.env._("Photo %(index)s", index=index)
+            raw, mimetype = self._photo_bytes(photo, label)
+            commands.append(
+                (
+                    0,
+                    0,
+                    {"name": name, "raw": raw, "mimetype": mimetype, "type": "binary"},
+                )
+            )
         return commands
 
     @api.model
@@ -626,18 +867,33 @@ class TraceabilityScan(models.AbstractModel):
 
     @api.model
     def _scan_date(self, value):
+        """A date-time in ISO 8601 (UTC when it has no offset), from
+        :data:`MIN_SCAN_DATE` to one day ahead of the server's clock."""
+        bad = self.env._("Bad date: %(date)s", date=shown(value))
+        if not isinstance(value, str) or len(value) > 64:
+            raise ScanError(bad)
         try:
-            date = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-        except ValueError as error:
-            raise ScanError(self.env._("Bad date: %(date)s", date=value)) from error
-        if date.tzinfo:
-            date = date.astimezone(timezone.utc).replace(tzinfo=None)
+            date = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            if date.tzinfo:
+                date = date.astimezone(timezone.utc).replace(tzinfo=None)
+        except (ValueError, OverflowError) as error:
+            raise ScanError(bad) from error
+        if not MIN_SCAN_DATE <= date <= datetime.now() + timedelta(days=1):
+            raise ScanError(
+                self.env._(
+                    "The date %(date)s is out of range (from %(start)s to "
+                    "tomorrow).",
+                    date=shown(value),
+                    start=MIN_SCAN_DATE.date().isoformat(),
+                )
+            )
         return fields.Datetime.to_string(date)
 
     @api.model
     def _scan_user(self, login, cache):
         if not login:
             return self.env.user
+        login = self._check_text(login, "operator", MAX_NAME)
         if login not in cache["users"]:
             user = self.env["res.users"].search([("login", "=", login)], limit=1)
             if not user:
@@ -647,16 +903,25 @@ class TraceabilityScan(models.AbstractModel):
 
     @api.model
     def _scan_record(self, model, ref, cache, label):
+        """A work center, manufacturing order or transfer, by id or name, among
+        the records the caller may read."""
+        if isinstance(ref, str):
+            ref = self._check_text(ref, label, MAX_NAME)
+        elif self._scan_id(ref) is None:
+            raise ScanError(
+                self.env._("Unknown %(label)s: %(ref)s", label=label, ref=shown(ref))
+            )
         key = (model, ref)
         if key not in cache["docs"]:
-            Model = self.env[model]
-            if isinstance(ref, int) and not isinstance(ref, bool):
-                record = Model.browse(ref).exists()
+            if isinstance(ref, int):
+                record = self._readable(model, ref)
             else:
-                record = Model.search([("name", "=", str(ref))], limit=1)
+                record = self.env[model].search([("name", "=", ref)], limit=1)
             if not record:
                 raise ScanError(
-                    self.env._("Unknown %(label)s: %(ref)s", label=label, ref=ref)
+                    self.env._(
+                        "Unknown %(label)s: %(ref)s", label=label, ref=shown(ref)
+                    )
                 )
             cache["docs"][key] = record
         return cache["docs"][key]

@@ -1,8 +1,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models, tools
+from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
+from ..tools import spc
 from ..tools.spc import D2
+from .traceability_check import SPC_HISTORY
+
+# Charts drawn at once when no parameter is chosen; the search narrows them.
+MAX_CHARTS = 20
+MAX_POINTS = 500
 
 
 class TraceabilitySpcPoint(models.Model):
@@ -97,3 +103,82 @@ class TraceabilitySpcPoint(models.Model):
                 d2=D2,
             )
         )
+
+    @api.model
+    def _traceability_rule_labels(self):
+        return {
+            1: self.env._("Rule 1: one point beyond 3 sigma"),
+            2: self.env._("Rule 2: two of three points beyond 2 sigma, same side"),
+            3: self.env._("Rule 3: four of five points beyond 1 sigma, same side"),
+            4: self.env._("Rule 4: eight points in a row on one side of the centre"),
+        }
+
+    @api.model
+    def traceability_control_chart_data(self, domain=None, limit=SPC_HISTORY):
+        """The individuals chart of each numeric parameter of the points that
+        ``domain`` selects: its last ``limit`` values in time order, the centre
+        line and control limits computed on them (``tools.spc``), the
+        specification limits and the Western Electric rules each point breaks,
+        as the alarms judge them. Reads as the caller: access rights and record
+        rules apply."""
+        self.check_access("read")
+        domain = list(domain or [])
+        limit = max(2, min(int(limit or SPC_HISTORY), MAX_POINTS))
+        specs = self.env["traceability.control.spec"].browse(
+            spec.id for [spec] in self._read_group(domain, ["spec_id"])
+        )
+        specs.check_access("read")
+        labels = self._traceability_rule_labels()
+        charts = [
+            self._traceability_chart_of(spec, domain, limit, labels)
+            for spec in specs.sorted()[:MAX_CHARTS]
+        ]
+        return {
+            "charts": charts,
+            "rules": labels,
+            "more_parameters": max(0, len(specs) - MAX_CHARTS),
+        }
+
+    @api.model
+    def _traceability_chart_of(self, spec, domain, limit, labels):
+        points = self.search(
+            domain + [("spec_id", "=", spec.id)],
+            order="date desc, id desc",
+            limit=limit + 1,
+        )
+        truncated = len(points) > limit
+        points = points[:limit][::-1]
+        limits, rules = spc.control_chart(points.mapped("value"))
+        return {
+            "spec_id": spec.id,
+            "name": spec.name,
+            "control_point": spec.control_point_id.display_name,
+            "control_point_id": spec.control_point_id.id,
+            "unit": spec.unit or "",
+            "limits": limits
+            and {
+                "mean": limits.mean,
+                "sigma": limits.sigma,
+                "ucl": limits.ucl,
+                "lcl": limits.lcl,
+            },
+            "spec_limits": {
+                "min": spec.min_value if spec.has_min else False,
+                "max": spec.max_value if spec.has_max else False,
+                "target": spec.target or False,
+            },
+            "points": [
+                {
+                    "id": point.id,
+                    "check_id": point.check_id.id,
+                    "check": point.check_id.display_name,
+                    "date": fields.Datetime.to_string(point.date),
+                    "value": point.value,
+                    "rules": point_rules,
+                    "rule_labels": [labels[rule] for rule in point_rules],
+                }
+                for point, point_rules in zip(points, rules, strict=True)
+            ],
+            "out_of_control": sum(1 for point_rules in rules if point_rules),
+            "truncated": truncated,
+        }

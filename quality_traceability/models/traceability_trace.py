@@ -1,10 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
-
-from markupsafe import Markup
+from datetime import datetime
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import formatLang
 
 from ..tools.trace_graph import BACKWARD, FORWARD, tree_rows
 
@@ -34,6 +34,28 @@ LINE_KINDS = [
     ("scrap", "Scrapped"),
 ]
 
+#: Kinds that say where a lot is now rather than something that happened to it:
+#: listed after its events.
+STATE_KINDS = ("stock", "reserved", "wip")
+
+#: Order of a lot's events that share a date: what brings the lot in first.
+EVENT_ORDER = (
+    "receipt",
+    "return",
+    "made",
+    "consumed",
+    "scrap",
+    "vendor_return",
+    "delivery",
+    "stock",
+    "reserved",
+    "wip",
+)
+
+#: Locations named on a trace line: where the lot is in the company's hands
+#: (partners' and virtual locations are told by the partner and the document).
+SHOWN_LOCATION_USAGES = ("internal", "transit")
+
 
 class TraceabilityTrace(models.TransientModel):
     """A trace shown to a user: the genealogy of some records as an indented list
@@ -61,7 +83,36 @@ class TraceabilityTrace(models.TransientModel):
     delivery_count = fields.Integer(readonly=True)
     customer_count = fields.Integer(readonly=True)
     vendor_count = fields.Integer(readonly=True)
-    diagram = fields.Html(sanitize=False, readonly=True)
+    customer_ids = fields.Many2many(
+        comodel_name="res.partner",
+        relation="traceability_trace_customer_rel",
+        column1="trace_id",
+        column2="partner_id",
+        string="Customers",
+        readonly=True,
+    )
+    delivery_ids = fields.Many2many(
+        comodel_name="stock.picking",
+        relation="traceability_trace_delivery_rel",
+        column1="trace_id",
+        column2="picking_id",
+        string="Deliveries",
+        readonly=True,
+    )
+    vendor_ids = fields.Many2many(
+        comodel_name="res.partner",
+        relation="traceability_trace_vendor_rel",
+        column1="trace_id",
+        column2="partner_id",
+        string="Vendors",
+        readonly=True,
+    )
+    diagram_data = fields.Json(
+        string="Diagram",
+        readonly=True,
+        help="Columns of boxes drawn by the trace diagram: vendors, the lots by "
+        "level, customers.",
+    )
 
     # ------------------------------------------------------------------
     # Opening
@@ -111,7 +162,9 @@ class TraceabilityTrace(models.TransientModel):
 
     def _records(self):
         self.ensure_one()
-        return self.env[self.res_model].browse(json.loads(self.res_ids)).exists()
+        records = self.env[self.res_model].browse(json.loads(self.res_ids)).exists()
+        records.check_access("read")
+        return records
 
     def action_switch_direction(self):
         self.ensure_one()
@@ -133,6 +186,23 @@ class TraceabilityTrace(models.TransientModel):
         by_id = {lot.id: lot for lot in lot_records}
 
         facts = result.facts_by_lot()
+        location_ids = {
+            fact["location_id"]
+            for lot_facts in facts.values()
+            for _kind, fact in lot_facts
+            if fact.get("location_id")
+        }
+        locations = self.env["stock.location"].browse(location_ids)
+        shown_location_ids = set(
+            locations.filtered(
+                lambda location: location.usage in SHOWN_LOCATION_USAGES
+            ).ids
+        )
+        kinds = dict(
+            self.env["traceability.trace.line"]
+            ._fields["kind"]
+            ._description_selection(self.env)
+        )
         vals_list = []
         sequence = 0
         for level, lot_id, parent_id, repeated in tree_rows(
@@ -147,24 +217,44 @@ class TraceabilityTrace(models.TransientModel):
             )
             if repeated:
                 continue
-            for kind, fact in facts.get(lot_id, ()):
+            for kind, fact in sorted(facts.get(lot_id, ()), key=self._event_key):
                 sequence += 1
-                vals_list.append(
-                    self._prepare_fact_line(lot, level + 1, kind, fact, sequence)
+                vals = self._prepare_fact_line(
+                    lot, level + 1, kinds[kind], kind, fact, sequence
                 )
+                if vals["location_id"] not in shown_location_ids:
+                    vals["location_id"] = False
+                vals_list.append(vals)
         self.line_ids = [Command.clear()] + [Command.create(vals) for vals in vals_list]
+        customer_ids = result.customer_ids
+        vendor_ids = result.vendor_ids
+        delivery_ids = result.delivery_picking_ids
         self.write(
             {
                 "lot_count": len(result.lots),
-                "delivery_count": len(result.delivery_picking_ids),
-                "customer_count": len(result.customer_ids),
-                "vendor_count": len(result.vendor_ids),
-                "diagram": self._render_diagram(result, by_id),
+                "delivery_count": len(delivery_ids),
+                "customer_count": len(customer_ids),
+                "vendor_count": len(vendor_ids),
+                "customer_ids": [Command.set(sorted(customer_ids))],
+                "delivery_ids": [Command.set(sorted(delivery_ids))],
+                "vendor_ids": [Command.set(sorted(vendor_ids))],
+                "diagram_data": self._prepare_diagram(result, by_id),
             }
         )
 
+    @staticmethod
+    def _event_key(kind_fact):
+        """A lot's events in the order they happened (at the same date, what
+        brings the lot in first), then where the lot is now."""
+        kind, fact = kind_fact
+        order = EVENT_ORDER.index(kind) if kind in EVENT_ORDER else len(EVENT_ORDER)
+        if kind in STATE_KINDS:
+            return (True, False, datetime.min, order)
+        date = fact.get("date")
+        return (False, date is None, date or datetime.min, order)
+
     def _prepare_lot_line(self, lot, level, parent, repeated, sequence):
-        label = f"{lot.product_id.display_name} / {lot.name}"
+        label = f"{lot.name} \u00b7 {lot.product_id.display_name}"
         if repeated:
             label = self.env._("%s (shown above)", label)
         return {
@@ -178,7 +268,7 @@ class TraceabilityTrace(models.TransientModel):
             "repeated": repeated,
         }
 
-    def _prepare_fact_line(self, lot, level, kind, fact, sequence):
+    def _prepare_fact_line(self, lot, level, label, kind, fact, sequence):
         document = False
         if fact.get("picking_id"):
             document = f"stock.picking,{fact['picking_id']}"
@@ -194,10 +284,11 @@ class TraceabilityTrace(models.TransientModel):
         quantity = fact.get("quantity") or 0.0
         if kind in ("consumed", "delivery", "vendor_return", "scrap"):
             quantity = -quantity
+        shown_quantity = formatLang(self.env, quantity, dp="Product Unit of Measure")
         return {
             "sequence": sequence,
             "level": level,
-            "label": "\u2003" * level + dict(LINE_KINDS)[kind],
+            "label": "\u2003" * level + label,
             "kind": kind,
             "lot_id": lot.id,
             "product_id": lot.product_id.id,
@@ -208,11 +299,14 @@ class TraceabilityTrace(models.TransientModel):
             "package_id": fact.get("package_id"),
             "date": fact.get("date"),
             "quantity": quantity,
+            "quantity_display": f"{shown_quantity} {lot.product_id.uom_id.name}",
             "reserved_quantity": fact.get("reserved_quantity") or 0.0,
         }
 
-    def _render_diagram(self, result, lots):
-        """Columns of lots by level, each box naming what it was linked from."""
+    def _prepare_diagram(self, result, lots):
+        """Columns of the diagram: vendors, the lots by level (each naming what it
+        was linked from), customers; backward traces run from customers to vendors.
+        Each box opens its record."""
         if not result.lots or len(result.lots) > DIAGRAM_MAX_LOTS:
             return False
         parents = {}
@@ -223,32 +317,81 @@ class TraceabilityTrace(models.TransientModel):
                 else (edge["dst"], edge["src"])
             )
             parents.setdefault(child, set()).add(parent)
-        columns = {}
+        by_level = {}
         for lot_id, values in result.lots.items():
-            columns.setdefault(values["level"], []).append(lots[lot_id])
-        html = Markup('<div class="o_traceability_diagram d-flex gap-4 overflow-auto">')
-        for level in sorted(columns):
-            html += Markup('<div class="d-flex flex-column gap-2">')
-            html += Markup('<div class="text-muted small">%s</div>') % (
-                self.env._("Level %s", level)
-            )
-            for lot in sorted(columns[level], key=lambda lot: lot.name):
-                from_names = ", ".join(
-                    sorted(lots[p].name for p in parents.get(lot.id, ()) if p in lots)
+            by_level.setdefault(values["level"], []).append(lots[lot_id])
+        columns = []
+        for level in sorted(by_level):
+            nodes = []
+            for lot in sorted(by_level[level], key=lambda lot: lot.name or ""):
+                nodes.append(
+                    {
+                        "model": "stock.lot",
+                        "id": lot.id,
+                        "name": lot.name,
+                        "detail": lot.product_id.display_name,
+                        "from": sorted(
+                            lots[p].name for p in parents.get(lot.id, ()) if p in lots
+                        ),
+                    }
                 )
-                html += Markup(
-                    '<div class="border rounded p-2 bg-light" data-lot-id="%s">'
-                    '<a href="/odoo/action-stock.action_production_lot_form/%s">'
-                    "<strong>%s</strong></a><br/>"
-                    '<span class="small">%s</span>'
-                ) % (lot.id, lot.id, lot.name, lot.product_id.display_name)
-                if from_names:
-                    html += Markup(
-                        '<br/><span class="small text-muted">← %s</span>'
-                    ) % (from_names)
-                html += Markup("</div>")
-            html += Markup("</div>")
-        return html + Markup("</div>")
+            columns.append(
+                {
+                    "kind": "lots",
+                    "title": self.env._("Level %s", level),
+                    "nodes": nodes,
+                }
+            )
+        vendors = self._diagram_partner_column(
+            result, "receipt", self.env._("Vendors"), "action_open_vendors"
+        )
+        customers = self._diagram_partner_column(
+            result, "delivery", self.env._("Customers"), "action_open_customers"
+        )
+        if self.direction == FORWARD:
+            columns = vendors + columns + customers
+        else:
+            columns = customers + columns + vendors
+        # A box names the boxes it is linked to in the column before; partners
+        # drawn first name the lots of the column after.
+        for index, column in enumerate(columns):
+            column["arrow"] = "→" if index == 0 and column["kind"] != "lots" else "←"
+        return {"columns": columns}
+
+    def _diagram_partner_column(self, result, kind, title, method):
+        """The partners of the facts of ``kind``, each with the lots it is linked
+        to; past :data:`DIAGRAM_MAX_LOTS` partners, one box opening their list."""
+        lots_by_partner = {}
+        for fact in result.facts[kind]:
+            partner_id = fact.get("commercial_partner_id") or fact.get("partner_id")
+            if partner_id and fact["lot_id"] in result.lots:
+                lots_by_partner.setdefault(partner_id, set()).add(
+                    result.lots[fact["lot_id"]]["name"]
+                )
+        if not lots_by_partner:
+            return []
+        if len(lots_by_partner) > DIAGRAM_MAX_LOTS:
+            nodes = [
+                {
+                    "method": method,
+                    "name": title,
+                    "detail": str(len(lots_by_partner)),
+                    "from": [],
+                }
+            ]
+        else:
+            partners = self.env["res.partner"].browse(list(lots_by_partner))
+            nodes = [
+                {
+                    "model": "res.partner",
+                    "id": partner.id,
+                    "name": partner.display_name,
+                    "detail": "",
+                    "from": sorted(lots_by_partner[partner.id]),
+                }
+                for partner in partners.sorted("display_name")
+            ]
+        return [{"kind": kind, "title": title, "nodes": nodes}]
 
     # ------------------------------------------------------------------
     # Exports
@@ -318,6 +461,36 @@ class TraceabilityTrace(models.TransientModel):
         action["context"] = {}
         return action
 
+    def action_open_deliveries(self):
+        """The trace's deliveries to customers in the standard transfer list."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "stock.action_picking_tree_all"
+        )
+        action["name"] = self.env._("Deliveries")
+        action["domain"] = [("id", "in", self.delivery_ids.ids)]
+        action["context"] = {"create": False}
+        return action
+
+    def action_open_customers(self):
+        self.ensure_one()
+        return self._action_open_partners(self.customer_ids, self.env._("Customers"))
+
+    def action_open_vendors(self):
+        self.ensure_one()
+        return self._action_open_partners(self.vendor_ids, self.env._("Vendors"))
+
+    def _action_open_partners(self, partners, name):
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": "res.partner",
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+            "domain": [("id", "in", partners.ids)],
+            "context": {"create": False},
+        }
+
 
 class TraceabilityTraceLine(models.TransientModel):
     _name = "traceability.trace.line"
@@ -350,7 +523,11 @@ class TraceabilityTraceLine(models.TransientModel):
     location_id = fields.Many2one(comodel_name="stock.location")
     package_id = fields.Many2one(comodel_name="stock.quant.package")
     date = fields.Datetime()
-    quantity = fields.Float(digits="Product Unit of Measure")
+    quantity = fields.Float(string="Signed Quantity", digits="Product Unit of Measure")
+    quantity_display = fields.Char(
+        string="Quantity",
+        help="The event's quantity in the product's unit; empty on the lots' rows.",
+    )
     reserved_quantity = fields.Float(digits="Product Unit of Measure")
 
     def action_open_document(self):

@@ -15,7 +15,17 @@ from . import test_trace_ui
 from . import test_quality_state
 from . import test_check
 from . import test_device_api
+from . import test_device_api_fuzz
 from . import test_document_quality
 from . import test_nonconformance
 from . import test_scanner_ui
 from . import test_analytics
+from . import test_standard_users
+from . import test_attacks
+from . import test_access_matrix
+from . import test_analytics_ui
+from . import test_public_methods
+from . import test_route_matrix
+from . import test_overview
+from . import test_production_date
+from . import test_i18n_views

@@ -1,5 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from contextlib import contextmanager
+
 from odoo import Command
+from odoo.api import call_kw
+from odoo.service.model import get_public_method
 from odoo.tests import TransactionCase
 
 
@@ -55,6 +59,21 @@ class TraceabilityCommon(TransactionCase):
         return cls.env["stock.lot"].search(
             [("product_id", "=", product.id), ("name", "=", name)]
         )
+
+    @contextmanager
+    def refused(self, exception, pattern):
+        """``assertRaisesRegex`` that rolls back what the refused call did, as a
+        real request would (``assertRaises`` of Odoo's test cases)."""
+        with self.assertRaises(exception) as context:
+            yield context
+        self.assertRegex(str(context.exception), pattern)
+
+    def in_stock(self, lot):
+        """Quantity of ``lot`` in internal locations, reserved or not."""
+        quants = self.env["stock.quant"].search(
+            [("lot_id", "=", lot.id), ("location_id.usage", "=", "internal")]
+        )
+        return sum(quants.mapped("quantity"))
 
     def on_hand(self, lot):
         return self.env["stock.quant"]._get_available_quantity(
@@ -170,3 +189,16 @@ class QualityCommon(TraceabilityCommon):
         if validate:
             cls.builder._validate_picking(picking)
         return picking
+
+
+def rpc(env, user, model, method, args=(), kwargs=None, context=None):
+    """Call ``model.method`` as ``user`` would over JSON-RPC/XML-RPC: only a
+    public method, through ``odoo.api.call_kw``, in that user's own environment
+    with the context the client sends."""
+    user_env = env(user=user.id, su=False, context={})
+    records = user_env[model]
+    get_public_method(records, method)
+    kwargs = dict(kwargs or {})
+    if context is not None:
+        kwargs["context"] = context
+    return call_kw(records, method, list(args), kwargs)

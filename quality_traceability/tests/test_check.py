@@ -77,9 +77,9 @@ class TestCheck(QualityCommon):
     def test_immutable(self):
         check = self.check(self.lot_1)
         with self.assertRaisesRegex(UserError, "cannot be changed"):
-            check.notes = "changed"
+            check.with_user(self.trace_manager).notes = "changed"
         with self.assertRaisesRegex(UserError, "cannot be changed"):
-            check.value_ids[0].value_float = 42
+            check.value_ids[0].with_user(self.trace_manager).value_float = 42
         with self.assertRaisesRegex(UserError, "cannot be deleted"):
             check.unlink()
         with self.assertRaisesRegex(UserError, "cannot be deleted"):
@@ -117,9 +117,19 @@ class TestCheck(QualityCommon):
         lot = self.lot_1.with_user(self.trace_user)
         with self.assertRaises(AccessError):
             lot.action_traceability_release()
-        self.lot_1.with_user(self.trace_manager).action_traceability_release()
+        action = self.lot_1.with_user(self.trace_manager).action_traceability_release()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(self.trace_manager)
+            .with_context(**action["context"])
+            .create({"reason": "Inspected at the vendor"})
+        )
+        wizard.action_confirm()
         self.assertEqual(self.lot_1.quality_state, "released")
-        self.lot_1.with_user(self.trace_manager).action_traceability_block()
+        action = self.lot_1.with_user(self.trace_user).action_traceability_place_hold()
+        self.env[action["res_model"]].with_user(self.trace_user).with_context(
+            **action["context"]
+        ).create({"reason": "Smells odd"}).action_confirm()
         self.assertEqual(self.lot_1.quality_state, "blocked")
         # Users still record checks, which block the lot.
         self.check(self.lot_2)  # released first
@@ -221,19 +231,12 @@ class TestCheck(QualityCommon):
             Point._find_applicable(self.semi, stages=["in_process"]), by_workcenter
         )
 
-    def test_public_page_quality_state(self):
-        values = self.lot_1._traceability_public_values()
-        self.assertEqual(
-            values["quality_state"], {"label": "Quarantine", "level": "warning"}
-        )
-        self.check(self.lot_1)
-        values = self.lot_1._traceability_public_values()
-        self.assertNotIn("quality_state", values)
+    def test_public_page_shows_no_quality_state(self):
+        for lot in (self.lot_1, self.lot_2):
+            self.assertNotIn("quality_state", lot._traceability_public_values())
         self.check(self.lot_2, width=30)
-        values = self.lot_2._traceability_public_values()
-        self.assertEqual(
-            values["quality_state"], {"label": "Blocked", "level": "danger"}
-        )
+        self.assertEqual(self.lot_2.quality_state, "blocked")
+        self.assertNotIn("quality_state", self.lot_2._traceability_public_values())
 
     def test_life_record_shows_checks_and_voids(self):
         check = self.check(self.lot_1, width=30)

@@ -1,13 +1,42 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
+import io
 import json
 from datetime import timedelta
 from unittest.mock import patch
 
+from PIL import Image
+
 from odoo import fields
+from odoo.api import call_kw
+from odoo.exceptions import UserError
+from odoo.service.model import get_public_method
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..controllers.device_api import MAX_PAYLOAD_BYTES
+from ..models.traceability_scan import MAX_PHOTO_BYTES
 from .common import QualityCommon
+
+SVG = base64.b64encode(
+    b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+).decode()
+HTML = base64.b64encode(b"<!DOCTYPE html><script>alert(1)</script>").decode()
+
+
+def image_b64(fmt, size=(2, 2), mode="RGB"):
+    buffer = io.BytesIO()
+    Image.new(mode, size).save(buffer, format=fmt)
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def rpc(env, user, model, method, args, context=None):
+    """``model.method(*args)`` as ``user`` calls it over JSON-RPC/XML-RPC: a
+    public method through ``call_kw``, in the user's own environment, with the
+    context the client sends."""
+    context = dict(context or {})
+    records = env(user=user.id, su=False, context=context)[model]
+    get_public_method(records, method)
+    return call_kw(records, method, list(args), {"context": context})
 
 
 class TestScanService(QualityCommon):
@@ -177,6 +206,102 @@ class TestScanService(QualityCommon):
             with self.assertRaises(ScanError):
                 Scan._resolve_code(bad)
 
+    def test_scans_are_append_only(self):
+        """Nobody changes or deletes a recorded scan over RPC, whatever the
+        context sent; a manager voids it (the original stays)."""
+        user = new_test_user(
+            self.env,
+            "scan_rpc_user",
+            groups="quality_traceability.group_traceability_user",
+        )
+        manager = new_test_user(
+            self.env,
+            "scan_rpc_manager",
+            groups="quality_traceability.group_traceability_manager",
+        )
+        [result] = self.Scan.with_user(user).record_scans(
+            [self.scan("ao1", notes="original")], device_id="HH-AO"
+        )
+        check = self.env["traceability.check"].browse(result["id"])
+        before = check.read(["notes", "state", "device_id", "client_uid", "lot_id"])
+        contexts = ({}, {"traceability_check_void": True})
+        for who in (user, manager):
+            for context in contexts:
+                with self.assertRaises(UserError):  # AccessError included
+                    rpc(
+                        self.env,
+                        who,
+                        "traceability.check",
+                        "write",
+                        [check.ids, {"notes": "changed", "client_uid": "ao2"}],
+                        context,
+                    )
+                with self.assertRaises(UserError):
+                    rpc(
+                        self.env,
+                        who,
+                        "traceability.check",
+                        "unlink",
+                        [check.ids],
+                        context,
+                    )
+                for method, args in (
+                    ("write", [check.ids, {"notes": "changed"}]),
+                    ("unlink", [check.ids]),
+                    ("create", [{}]),
+                ):
+                    with self.assertRaises(UserError):
+                        rpc(self.env, who, "traceability.scan", method, args, context)
+        check.invalidate_recordset()
+        self.assertEqual(check.exists(), check)
+        self.assertEqual(
+            check.read(["notes", "state", "device_id", "client_uid", "lot_id"]),
+            before,
+        )
+        rpc(self.env, manager, "traceability.check", "action_void", [check.ids, "Typo"])
+        check.invalidate_recordset()
+        self.assertEqual((check.state, check.notes), ("void", "original"))
+
+    def test_photos_are_real_images(self):
+        """PNG, JPEG and WebP are stored with their own mimetype, whatever the
+        name says; SVG, HTML, broken, huge or oversized images are refused."""
+        bomb = image_b64("PNG", size=(8000, 8000), mode="1")
+        results = self.Scan.record_scans(
+            [
+                self.scan(
+                    "ph1",
+                    photos=[
+                        {"name": "label.svg", "data": image_b64("PNG")},
+                        {"name": "page.html", "data": image_b64("JPEG")},
+                        image_b64("WEBP"),
+                    ],
+                ),
+                self.scan("ph2", photos=[SVG]),
+                self.scan("ph3", photos=[{"name": "x.png", "data": HTML}]),
+                self.scan("ph4", photos=[image_b64("PNG")[:40]]),
+                self.scan("ph5", photos=[bomb]),
+                self.scan("ph6", photos=["A" * (MAX_PHOTO_BYTES * 4 // 3 + 8)]),
+                self.scan("ph7", photos=[image_b64("GIF")]),
+            ],
+            device_id="HH-PH",
+        )
+        self.assertEqual(
+            [result["status"] for result in results], ["created"] + ["error"] * 6
+        )
+        for result in results[1:4] + results[6:]:
+            self.assertIn("is not a PNG, JPEG or WebP image", result["error"])
+        for result in results[4:6]:
+            self.assertIn("is larger than", result["error"])
+        check = self.env["traceability.check"].browse(results[0]["id"])
+        self.assertEqual(
+            check.attachment_ids.sorted("id").mapped("mimetype"),
+            ["image/png", "image/jpeg", "image/webp"],
+        )
+        self.assertEqual(
+            self.env["traceability.check"].search_count([("device_id", "=", "HH-PH")]),
+            1,
+        )
+
 
 @tagged("post_install", "-at_install")
 class TestDeviceApi(HttpCase):
@@ -271,3 +396,154 @@ class TestDeviceApi(HttpCase):
         self.assertFalse(
             self.env["traceability.check"].search_count([("lot_id", "=", self.lot.id)])
         )
+
+    def test_malformed_items(self):
+        """Each malformed item gets its own error; the good ones of the batch
+        are stored; a 200, never a 500 (a device would send it forever)."""
+
+        def item(uid, **values):
+            scan = {
+                "client_uid": uid,
+                "code": "HTTP-1",
+                "control_point": "HTTP point",
+                "values": {"Weight": 2},
+            }
+            scan.update(values)
+            return json.dumps(scan)
+
+        bad = [
+            '{"client_uid": ["m1"], "code": "HTTP-1", "control_point": "HTTP point"}',
+            '{"client_uid": {"a": 1}, "code": "HTTP-1"}',
+            '{"client_uid": "m3\\ud800", "code": "HTTP-1"}',
+            item("m4", notes=["a", "list"]),
+            item("m5", notes={"an": "object"}),
+            item("m6", notes=12),
+            item("m7", notes="x" * 20000),
+            item("m8", notes="nul\x00"),
+            item("m9", values={"Weight": "1e999"}),
+            item("m10", values={"Weight": "nan"}),
+            item("m11", values={"Weight": 10**30}),
+            item("m12", values={"Weight": ["a"]}),
+            item("m13", values=[{"parameter": ["Weight"], "value": 1}]),
+            item("m14", code=["HTTP-1"]),
+            item("m15", code="x" * 100000),
+            item("m16", code="HTTP\x00-1"),
+            item("m17", control_point={"id": 1}),
+            item("m18", control_point=["HTTP point"]),
+            item("m19", lot_id=2**40),
+            item("m20", lot_id=10**30),
+            item("m21", date="0001-01-01T00:00:00+14:00"),
+            item("m22", date="9999-12-31T23:59:59-14:00"),
+            item("m23", date=["2026-01-01"]),
+            item("m24", date="1999-12-31T23:00:00Z"),
+            item("m25", operator=["admin"]),
+            item("m26", workcenter={"a": 1}),
+            item("m27", picking=["x"]),
+            item("m28", production=[[[[]]]]),
+            item("m29", photos=[SVG]),
+            item("m30", photos=[{"name": "a.png", "data": HTML}]),
+            item("m31", values={"Weight": 2, "\ud800": 1}),
+            item("m32", client_uid="u" * 129),
+            item("m33", values={"Weight": 2}, code="[" * 50 + "]" * 50),
+        ]
+        # Numbers that Python's JSON reads as inf and nan.
+        bad += [
+            item("m34", values="@").replace('"@"', '{"Weight": 1e999}'),
+            item("m35", values="@").replace('"@"', '{"Weight": -Infinity}'),
+            item("m36", values="@").replace('"@"', '{"Weight": NaN}'),
+            item("m37", lot_id="@").replace('"@"', "[" * 500 + "]" * 500),
+        ]
+        good = [item("g1"), item("g2", notes="fine", date="2026-01-02T03:04:05Z")]
+        scans = [good[0], *bad, good[1]]
+        raw = '{"device_id": "MES-BAD", "scans": [' + ",".join(scans) + "]}"
+        response = self.post(None, raw=raw)
+        self.assertEqual(response.status_code, 200, response.text[:300])
+        answer = response.json()
+        statuses = [result["status"] for result in answer["results"]]
+        self.assertEqual(statuses, ["created"] + ["error"] * len(bad) + ["created"])
+        checks = self.env["traceability.check"].search([("device_id", "=", "MES-BAD")])
+        self.assertEqual(sorted(checks.mapped("client_uid")), ["g1", "g2"])
+        # Sent again: stored once.
+        again = self.post(None, raw=raw).json()
+        self.assertEqual((again["created"], again["duplicates"]), (0, 2))
+        self.assertEqual(
+            self.env["traceability.check"].search_count(
+                [("device_id", "=", "MES-BAD")]
+            ),
+            2,
+        )
+
+    def test_malformed_requests(self):
+        """What spoils the whole request is a 4xx for the whole request."""
+        for raw in (
+            '{"scans": ' + "[" * 100000 + "]" * 100000 + "}",
+            '{"device_id": "' + "d" * 129 + '", "scans": [{}]}',
+            '{"device_id": "a\\u0000b", "scans": [{}]}',
+            '{"device_id": "\\udc00", "scans": [{}]}',
+            '{"device_id": ["x"], "scans": []}',
+            '{"scans": {"client_uid": "x"}}',
+            '{"scans": [' + "1" * 5000 + "]}",
+            "[]",
+        ):
+            response = self.post(None, raw=raw)
+            self.assertEqual(response.status_code, 400, raw[:60])
+            self.assertIn("error", response.json())
+
+    def test_foreign_company_ids(self):
+        """Ids of another company's records are unknown to the device user,
+        who cannot read them: a per-item error, nothing stored."""
+        other = self.env["res.company"].create({"name": "Other Plant"})
+        lot = self.env["stock.lot"].create(
+            {
+                "name": "HTTP-OTHER",
+                "product_id": self.lot.product_id.id,
+                "company_id": other.id,
+            }
+        )
+        # A package belongs to the company of its contents.
+        package = self.env["stock.quant.package"].create({"name": "PACK-OTHER"})
+        warehouse = self.env["stock.warehouse"].search(
+            [("company_id", "=", other.id)], limit=1
+        )
+        self.env["stock.quant"]._update_available_quantity(
+            self.lot.product_id,
+            warehouse.lot_stock_id,
+            1,
+            lot_id=lot,
+            package_id=package,
+        )
+        self.assertEqual(package.company_id, other)
+        point = self.env["traceability.control.point"].create(
+            {
+                "name": "Other point",
+                "company_id": other.id,
+                "spec_ids": [(0, 0, {"name": "Weight", "value_type": "numeric"})],
+            }
+        )
+        picking_type = self.env["stock.picking.type"].search(
+            [("company_id", "=", other.id), ("code", "=", "incoming")], limit=1
+        )
+        picking = self.env["stock.picking"].create(
+            {"picking_type_id": picking_type.id, "company_id": other.id}
+        )
+        base = {"control_point": "HTTP point", "values": {"Weight": 1}}
+        scans = [
+            dict(base, client_uid="f1", lot_id=lot.id),
+            dict(base, client_uid="f2", package_id=package.id),
+            dict(base, client_uid="f3", code="HTTP-1", control_point=point.id),
+            dict(base, client_uid="f4", code=f"https://x.com/trace/{lot.trace_code}"),
+            dict(base, client_uid="f5", code="HTTP-1", picking=picking.id),
+            dict(base, client_uid="f6", code="HTTP-1", picking=picking.name),
+            dict(base, client_uid="f7", lot_id=self.lot.id),
+        ]
+        response = self.post({"device_id": "MES-F", "scans": scans})
+        self.assertEqual(response.status_code, 200)
+        results = response.json()["results"]
+        self.assertEqual(
+            [result["status"] for result in results], ["error"] * 6 + ["created"]
+        )
+        for result in results[:6]:
+            self.assertIn("Unknown", result["error"])
+        checks = self.env["traceability.check"].search([("device_id", "=", "MES-F")])
+        self.assertEqual(checks.mapped("client_uid"), ["f7"])
+        self.assertEqual(checks.lot_id, self.lot)

@@ -5,10 +5,14 @@ from datetime import datetime
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, JsonRpcException, tagged
 
+from ..controllers.main import RATE_LIMIT_PARAM, rate_limiter
+from ..tools import gs1
 from .common import TraceabilityCommon
 
 RAW_GTIN13 = "6901234560053"
 SERIAL_GTIN13 = "6901234560077"
+JAR_GTIN13 = "6901234560091"
+LID_GTIN13 = "6901234560107"
 NOT_FOUND = "o_traceability_not_found"
 
 
@@ -54,6 +58,12 @@ class TestPublicLookup(TraceabilityCommon, HttpCase):
             cls.customer_a,
             [(cls.finished, [(cls.serial, 1)]), (cls.raw, [(cls.raw_lot, 11)])],
         )
+
+    def setUp(self):
+        super().setUp()
+        # The lookups of every test count from zero (the limit is per process).
+        rate_limiter.reset()
+        self.addCleanup(rate_limiter.reset)
 
     def assert_page(self, url, *texts):
         response = self.url_open(url)
@@ -198,6 +208,117 @@ class TestPublicLookup(TraceabilityCommon, HttpCase):
         self.assert_not_found(f"/01/{RAW_GTIN13}/10/L-1%00")  # character set
         self.assert_not_found(f"/01/{RAW_GTIN13}/10/L-1?17=271399")  # bad date
         self.assert_not_found(f"/01/{RAW_GTIN13}/10/A/1")  # "/" not encoded
+
+    def test_digital_link_finds_the_lot_of_the_gtin_owner(self):
+        """Lot names are guessable and unique per company only: the Digital Link
+        of a GTIN shows a lot of the company that owns the GTIN, never a lot of
+        the same name of another company, whatever the order of their ids."""
+        main = self.env.company
+        other = self.env["res.company"].create({"name": "Copycat Company"})
+        product_vals = {
+            "type": "consu",
+            "is_storable": True,
+            "tracking": "lot",
+            "barcode": JAR_GTIN13,
+        }
+        Product = self.env["product.product"]
+        jar = Product.create(dict(product_vals, name="Test Jar", company_id=main.id))
+        # Odoo lets another company give its product the same barcode.
+        copy = Product.create(
+            dict(product_vals, name="Copycat Jar", company_id=other.id)
+        )
+        Lot = self.env["stock.lot"]
+        Lot.create(
+            [
+                {"name": name, "product_id": copy.id, "company_id": other.id}
+                for name in ("JAR-1", "JAR-2")
+            ]
+        )
+        jar_lot = Lot.create(
+            {"name": "JAR-1", "product_id": jar.id, "company_id": main.id}
+        )
+        self.assertLess(Lot.search([("product_id", "=", copy.id)]).ids[0], jar_lot.id)
+        for gtin in (JAR_GTIN13, "0" + JAR_GTIN13):
+            response = self.assert_page(f"/01/{gtin}/10/JAR-1", "Test Jar", main.name)
+            self.assertNotIn("Copycat", response.text)
+            # The owner has no lot JAR-2: the other company's is not shown.
+            self.assert_not_found(f"/01/{gtin}/10/JAR-2")
+        # A GTIN of a product shared by the companies names no owner: a lot name
+        # that two companies use is not found rather than one company's lot.
+        lid = Product.create(
+            dict(product_vals, name="Test Lid", barcode=LID_GTIN13, company_id=False)
+        )
+        Lot.create(
+            [
+                {"name": "LID-1", "product_id": lid.id, "company_id": other.id},
+                {"name": "LID-1", "product_id": lid.id, "company_id": main.id},
+                {"name": "LID-2", "product_id": lid.id, "company_id": main.id},
+            ]
+        )
+        self.assert_not_found(f"/01/{LID_GTIN13}/10/LID-1")
+        self.assert_page(f"/01/{LID_GTIN13}/10/LID-2", "Test Lid", main.name)
+
+    def test_no_quality_state_on_public_pages(self):
+        """Quarantine and blocked are internal: the public page of a lot on hold
+        looks like the page of a released lot."""
+        for state in ("quarantine", "blocked"):
+            # sudo: only the system sets the quality state.
+            self.raw_lot.sudo().write({"quality_state": state})
+            self.assertEqual(self.raw_lot.quality_state, state)
+            self.assertNotIn(
+                "quality_state", self.raw_lot._traceability_public_values()
+            )
+            for url in (
+                f"/trace/{self.raw_lot.trace_code}",
+                f"/01/{RAW_GTIN13}/10/L-1",
+            ):
+                response = self.assert_page(url, "Test Resin", "L-1")
+                for internal in (
+                    "o_traceability_quality_state",
+                    "o_traceability_status",
+                    "Quarantine",
+                    "Blocked",
+                    "Released",
+                ):
+                    self.assertNotIn(internal, response.text, url)
+
+    # ------------------------------------------------------------------
+    # Probing
+    # ------------------------------------------------------------------
+    def test_rate_limit_per_client(self):
+        ICP = self.env["ir.config_parameter"].sudo()
+        ICP.set_param(RATE_LIMIT_PARAM, "3")
+        # Every lookup counts, found or not.
+        self.assert_page(f"/trace/{self.serial.trace_code}", "SN-1")
+        self.assert_not_found("/trace/AAAAAAAAAAAAAAAA")
+        self.assert_page(f"/01/{RAW_GTIN13}/10/L-1", "L-1")
+        for url in (f"/01/{RAW_GTIN13}/10/L-1", f"/trace/{self.serial.trace_code}"):
+            response = self.url_open(url)
+            self.assertEqual(response.status_code, 429, url)
+            self.assertIn("Too many lookups", response.text)
+            self.assertGreaterEqual(int(response.headers["Retry-After"]), 1)
+            self.assertNotIn("Test Resin", response.text)
+            self.assertNotIn("SN-1", response.text)
+        # Other pages are not limited.
+        self.assertEqual(self.url_open("/web/login").status_code, 200)
+        # 0 turns the limit off.
+        ICP.set_param(RATE_LIMIT_PARAM, "0")
+        for _attempt in range(5):
+            self.assert_page(f"/01/{RAW_GTIN13}/10/L-1", "L-1")
+
+    def test_over_long_digital_link_refused_before_parsing(self):
+        # A path of many "01" segments made the parser try each as the GTIN key.
+        path = f"/01/{RAW_GTIN13}/10/" + "/".join(["01"] * 21_600)
+        self.assertGreater(len(path), 64_000)
+        response = self.url_open(path)
+        self.assertEqual(response.status_code, 414)
+        self.assertNotIn("Test Resin", response.text)
+        response = self.url_open(f"/01/{RAW_GTIN13}/21/" + "S" * 5000)
+        self.assertEqual(response.status_code, 414)
+        # At the limit, a Digital Link is still read.
+        head = f"/01/{RAW_GTIN13}/10/L-1?x="
+        url = head + "y" * (gs1.DIGITAL_LINK_MAX_LENGTH - len(head))
+        self.assert_page(url, "Test Resin", "L-1")
 
     # ------------------------------------------------------------------
     # Unknown codes

@@ -1,9 +1,19 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
+import io
+
+from PIL import Image
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import QualityCommon
+
+
+def image_bytes(color, image_format="PNG"):
+    """A small real image: the scanner takes photos, nothing else."""
+    output = io.BytesIO()
+    Image.new("RGB", (8, 8), color).save(output, format=image_format)
+    return output.getvalue()
 
 
 class TestScannerService(QualityCommon):
@@ -72,9 +82,10 @@ class TestScannerService(QualityCommon):
         self.assertFalse(
             self.env["traceability.check"].search([("lot_id", "=", lot.id)])
         )
+        first, second = image_bytes("red", "JPEG"), image_bytes("blue")
         photos = [
-            {"name": "dent.jpg", "data": base64.b64encode(b"first photo").decode()},
-            base64.b64encode(b"second photo").decode(),
+            {"name": "dent.jpg", "data": base64.b64encode(first).decode()},
+            base64.b64encode(second).decode(),
         ]
         result = Scan.scanner_submit(
             lot.id, self.incoming_point.id, values, "Dented", photos=photos
@@ -87,7 +98,7 @@ class TestScannerService(QualityCommon):
         )
         self.assertEqual(
             sorted(check.attachment_ids.mapped("raw")),
-            [b"first photo", b"second photo"],
+            sorted([first, second]),
         )
         self.assertEqual(
             set(check.attachment_ids.mapped("res_model")), {"traceability.check"}
@@ -109,9 +120,8 @@ class TestScannerTour(HttpCase):
         self.env["product.product"].search(
             [("barcode", "=", "6901234560053"), ("id", "!=", product.id)]
         ).barcode = False
-        lot = self.env["stock.lot"].create(
-            {"name": "TOUR-1", "product_id": product.id, "quality_state": "quarantine"}
-        )
+        lot = self.env["stock.lot"].create({"name": "TOUR-1", "product_id": product.id})
+        lot._traceability_hold("incoming", note="Waiting for the tour's check")
         self.env["traceability.control.point"].create(
             {
                 "name": "Tour incoming",

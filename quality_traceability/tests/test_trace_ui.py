@@ -2,9 +2,12 @@
 import base64
 import csv
 import io
+from datetime import timedelta
 
 import openpyxl
+from lxml import etree
 
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -151,13 +154,191 @@ class TestTraceScreen(TraceabilityCommon):
         self.assertIn("=SN-1", values)
         self.assertEqual(sheet.max_row, len(trace.line_ids) + 1)
 
-    def test_diagram_escapes_names(self):
+    def test_diagram_lots_and_partners(self):
         trace = self._open(self.v1)
-        diagram = str(trace.diagram)
-        self.assertIn(f'data-lot-id="{self.s1.id}"', diagram)
-        self.assertIn("S-&lt;b&gt;1&lt;/b&gt;", diagram)
-        self.assertNotIn("S-<b>1</b>", diagram)
-        self.assertIn("← V-1", diagram)
+        columns = trace.diagram_data["columns"]
+        self.assertEqual(
+            [column["kind"] for column in columns],
+            ["receipt", "lots", "lots", "lots", "delivery"],
+        )
+        vendors, customers = columns[0], columns[-1]
+        self.assertEqual(
+            [(node["model"], node["id"], node["from"]) for node in vendors["nodes"]],
+            [("res.partner", self.vendor.id, ["V-1"])],
+        )
+        self.assertEqual(vendors["arrow"], "→")
+        self.assertEqual(
+            [(node["model"], node["id"], node["from"]) for node in customers["nodes"]],
+            [("res.partner", self.customer_a.id, ["=SN-1"])],
+        )
+        self.assertEqual(customers["arrow"], "←")
+        # Names are data, drawn as text by the widget (never as markup).
+        semi = columns[2]["nodes"][0]
+        self.assertEqual(
+            (semi["model"], semi["id"], semi["name"], semi["from"]),
+            ("stock.lot", self.s1.id, "S-<b>1</b>", ["V-1"]),
+        )
+        # Backward, the trace runs from the customers to the vendors.
+        trace = self._open(self.order)
+        self.assertEqual(trace.direction, "backward")
+        columns = trace.diagram_data["columns"]
+        self.assertEqual(
+            [(column["kind"], column["arrow"]) for column in columns],
+            [
+                ("delivery", "→"),
+                ("lots", "←"),
+                ("lots", "←"),
+                ("lots", "←"),
+                ("receipt", "←"),
+            ],
+        )
+        self.assertEqual(columns[1]["nodes"][0]["id"], self.sn1.id)
+
+    def test_events_in_date_order(self):
+        """Under each lot its events in the order they happened (receipt before
+        consumption), then where the lot is now."""
+        trace = self._open(self.v1)
+        v1_kinds = trace.line_ids.filtered(
+            lambda line: line.lot_id == self.v1 and line.kind != "lot"
+        ).mapped("kind")
+        self.assertEqual(v1_kinds, ["receipt", "consumed", "stock"])
+        s1_kinds = trace.line_ids.filtered(
+            lambda line: line.lot_id == self.s1 and line.kind != "lot"
+        ).mapped("kind")
+        self.assertEqual(s1_kinds, ["made", "consumed", "stock"])
+        # A later receipt of the same lot comes after the consumption.
+        later = self.builder._receive(
+            self.vendor,
+            self.raw,
+            [("V-1", 3)],
+            date=fields.Datetime.now() + timedelta(days=2),
+        )
+        self.assertEqual(self.lot(self.raw, "V-1"), self.v1)
+        trace = self._open(self.v1)
+        v1_lines = trace.line_ids.filtered(
+            lambda line: line.lot_id == self.v1 and line.kind != "lot"
+        )
+        self.assertEqual(
+            v1_lines.mapped("kind"), ["receipt", "consumed", "receipt", "stock"]
+        )
+        self.assertEqual(v1_lines[2].order, later)
+        dates = [line.date for line in v1_lines if line.kind != "stock"]
+        self.assertEqual(dates, sorted(dates))
+
+    def test_quantities_with_units(self):
+        trace = self._open(self.v1)
+        lots = trace.line_ids.filtered(lambda line: line.kind == "lot")
+        self.assertFalse(any(lots.mapped("quantity_display")))
+        self.assertTrue(lots[0].label.startswith("V-1 \u00b7 "))
+        unit = self.raw.uom_id.name
+        by_kind = {
+            line.kind: line.quantity_display
+            for line in trace.line_ids
+            if line.lot_id == self.v1 and line.kind != "lot"
+        }
+        self.assertEqual(
+            by_kind,
+            {
+                "receipt": f"10.00 {unit}",
+                "consumed": f"-4.00 {unit}",
+                "stock": f"6.00 {unit}",
+            },
+        )
+        # Virtual and partners' locations are not named: the document and the
+        # partner say it.
+        consumed = trace.line_ids.filtered(lambda line: line.kind == "consumed")
+        delivery = trace.line_ids.filtered(lambda line: line.kind == "delivery")
+        self.assertFalse((consumed | delivery).location_id)
+        receipt = trace.line_ids.filtered(lambda line: line.kind == "receipt")
+        self.assertEqual(receipt.location_id.usage, "internal")
+
+    def test_smart_buttons_open_the_trace_records(self):
+        self.builder._deliver(self.customer_b, [(self.semi, [(self.s1, 1)])])
+        trace = self._open(self.v1, user=self.user)
+        self.assertEqual(
+            (
+                trace.lot_count,
+                trace.customer_count,
+                trace.delivery_count,
+                trace.vendor_count,
+            ),
+            (3, 2, 2, 1),
+        )
+        expected = {
+            "action_open_lots": ("stock.lot", self.v1 | self.s1 | self.sn1),
+            "action_open_customers": ("res.partner", self.customer_a | self.customer_b),
+            "action_open_deliveries": (
+                "stock.picking",
+                self.env["stock.picking"].search(
+                    [
+                        ("partner_id", "in", (self.customer_a | self.customer_b).ids),
+                        ("picking_type_code", "=", "outgoing"),
+                    ]
+                ),
+            ),
+            "action_open_vendors": ("res.partner", self.vendor),
+        }
+        for method, (model, records) in expected.items():
+            action = getattr(trace, method)()
+            self.assertEqual(action["res_model"], model, method)
+            self.assertIn("list", action["view_mode"].split(","), method)
+            found = self.env[model].with_user(self.user).search(action["domain"])
+            self.assertEqual(found, records, method)
+            self.assertEqual(len(found), len(records))
+        self.assertEqual(len(expected["action_open_deliveries"][1]), 2)
+
+    def test_translated_labels(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(
+            ["quality_traceability"], ["zh_CN"]
+        )
+        action = (
+            self.env["traceability.trace"]
+            .with_context(lang="zh_CN")
+            ._action_open(self.v1)
+        )
+        trace = self.env["traceability.trace"].browse(action["res_id"])
+        labels = {
+            line.kind: line.label.strip("\u2003")
+            for line in trace.line_ids
+            if line.kind != "lot"
+        }
+        self.assertEqual(
+            labels,
+            {
+                "receipt": "已收货",
+                "consumed": "已消耗",
+                "made": "已生产",
+                "stock": "在库",
+                "delivery": "已交货",
+            },
+        )
+        action = self.env.ref("quality_traceability.traceability_trace_open_action")
+        self.assertEqual(action.name, "Trace Genealogy")
+        self.assertEqual(action.with_context(lang="zh_CN").name, "追溯谱系")
+        arch = (
+            self.env["stock.lot"]
+            .with_context(lang="zh_CN")
+            .get_view(self.env.ref("stock.view_production_lot_form").id, "form")["arch"]
+        )
+        self.assertIn("追溯谱系", arch)
+
+    def test_trace_button_first_in_button_box(self):
+        """The Trace Genealogy button leads the button box, before Odoo's own
+        Traceability report, so it is not folded under "More"."""
+        action = self.env.ref("quality_traceability.traceability_trace_open_action")
+        for view in (
+            "stock.view_production_lot_form",
+            "mrp.mrp_production_form_view",
+            "stock.view_picking_form",
+        ):
+            model = self.env.ref(view).model
+            arch = etree.fromstring(
+                self.env[model].get_view(self.env.ref(view).id, "form")["arch"]
+            )
+            first = arch.xpath("//div[@name='button_box']/*[1]")[0]
+            self.assertEqual(first.get("name"), str(action.id), view)
+            self.assertEqual(first.get("string"), "Trace Genealogy", view)
 
     def test_access(self):
         employee = new_test_user(self.env, "trace_no_group", groups="base.group_user")

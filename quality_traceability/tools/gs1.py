@@ -25,6 +25,7 @@ import re
 
 __all__ = [
     "CHARSET_82",
+    "DIGITAL_LINK_MAX_LENGTH",
     "GROUP_SEPARATOR",
     "PREDEFINED_LENGTH_PREFIXES",
     "GS1Error",
@@ -85,6 +86,14 @@ _DL_QUALIFIERS = {"10": "10", "lot": "10", "21": "21", "ser": "21"}
 _DL_QUALIFIER_ORDER = ("22", "10", "21")
 _DL_QUERY_ALIASES = {"gtin": "01", "lot": "10", "ser": "21", "exp": "17"}
 _DL_GENERIC_MAX_LENGTH = 90
+# Most path segments from the key on: the key and its value, then each key
+# qualifier (10, 21) at most once with its value.
+_DL_MAX_KEY_SEGMENTS = 2 + 2 * len(set(_DL_QUALIFIERS.values()))
+
+DIGITAL_LINK_MAX_LENGTH = 2048
+"""Longest Digital Link URI that :func:`parse_digital_link` reads. Real ones are far
+shorter (a GTIN, lot and serial of at most 20 characters each, a few data
+attributes of at most 90); longer input is refused before it is read."""
 
 
 def _is_digits(value):
@@ -606,10 +615,21 @@ def _parse_dl_key_and_qualifiers(uri):
     candidates = [i for i, name in enumerate(segments) if name in _DL_KEY_NAMES]
     if not candidates:
         raise GS1Error(f"Digital Link URI {uri!r} has no /01/ (GTIN) path segment")
-    error = None
     # A path prefix may itself contain "01": the key is the rightmost candidate
-    # that is followed by valid AI/value pairs.
-    for start in reversed(candidates):
+    # that is followed by valid AI/value pairs. Only a candidate followed by an
+    # even number of segments, at most _DL_MAX_KEY_SEGMENTS, can be it; the
+    # leftmost is tried last for the error message. Trying every candidate on
+    # the rest of the path would take quadratic time on a path of many "01".
+    tried = [
+        start
+        for start in candidates
+        if (len(segments) - start) % 2 == 0
+        and len(segments) - start <= _DL_MAX_KEY_SEGMENTS
+    ]
+    if not tried or tried[0] != candidates[0]:
+        tried.insert(0, candidates[0])
+    error = None
+    for start in reversed(tried):
         try:
             return _parse_dl_path(segments[start:])
         except GS1Error as exc:
@@ -656,10 +676,17 @@ def parse_digital_link(uri):
     and validated; the GTIN is returned with 14 digits. Query parameters that are
     not numeric (nor an alias) are ignored, as GS1 Digital Link prescribes;
     numeric ones that :func:`parse` does not know are kept after a generic check
-    (1-90 characters of CSET 82). The fragment is ignored.
+    (1-90 characters of CSET 82). The fragment is ignored. A URI longer than
+    :data:`DIGITAL_LINK_MAX_LENGTH` is refused; the time taken grows linearly with
+    the length of the URI.
     """
     if not isinstance(uri, str) or not uri:
         raise GS1Error(f"Digital Link URI must be a non-empty string, got {uri!r}")
+    if len(uri) > DIGITAL_LINK_MAX_LENGTH:
+        raise GS1Error(
+            f"Digital Link URI of {len(uri)} characters is too long (at most "
+            f"{DIGITAL_LINK_MAX_LENGTH})"
+        )
     result = _parse_dl_key_and_qualifiers(uri)
     _parse_dl_query(uri, result)
     return result

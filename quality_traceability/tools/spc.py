@@ -10,6 +10,10 @@ rules 1 to 4 flag points that are not random:
 2. two of three consecutive points beyond 2 sigma, on the same side;
 3. four of five consecutive points beyond 1 sigma, on the same side;
 4. eight consecutive points on the same side of the centre line.
+
+The formulas are those of the NIST/SEMATECH e-Handbook of Statistical Methods,
+section 6.3.2.2 (individuals control charts), and of Montgomery, *Introduction
+to Statistical Quality Control*, section 6.4.
 """
 
 from dataclasses import dataclass
@@ -92,3 +96,16 @@ def western_electric(values, limits=None):
         if broken:
             alarms.append((index, broken))
     return alarms
+
+
+def control_chart(values):
+    """An individuals chart of ``values`` (in time order): its limits and, for
+    each point, the rules it breaks (an empty list for a point in control).
+
+    :returns: ``(limits, rules)``, ``limits`` None with fewer than two values
+    """
+    values = [float(value) for value in values]
+    if len(values) < 2:
+        return None, [[] for _value in values]
+    limits = individuals_limits(values)
+    return limits, [rules_at(values, limits, index) for index in range(len(values))]

@@ -5,3 +5,4 @@ from . import recall_customer
 from . import res_company
 from . import res_config_settings
 from . import stock_lot
+from . import traceability_hold

@@ -46,8 +46,11 @@ class RecallLot(models.Model):
         for recall_lot in self:
             lot = recall_lot.lot_id
             if recall_lot.decision == "release":
-                lot._traceability_set_quality_state(
-                    recall_lot.previous_quality_state or "released",
+                # Only this recall's hold: other recalls, nonconformances and
+                # inspections keep theirs.
+                lot._traceability_release_holds(
+                    "recall",
+                    recall_lot.recall_id,
                     self.env._(
                         "Released at the close of recall %s.", recall_lot.recall_id.name
                     ),

@@ -2,7 +2,7 @@
 from collections import defaultdict
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 RECALL_STATES = [
     ("draft", "Draft"),
@@ -70,7 +70,7 @@ class RecallRecall(models.Model):
     date_start = fields.Datetime(
         string="Started", required=True, default=fields.Datetime.now, copy=False
     )
-    date_scoped = fields.Datetime(string="Scoped", readonly=True, copy=False)
+    date_scoped = fields.Datetime(string="Scoped On", readonly=True, copy=False)
     date_blocked = fields.Datetime(string="Stock Blocked", readonly=True, copy=False)
     date_customers_ready = fields.Datetime(
         string="Customer List Ready", readonly=True, copy=False
@@ -108,21 +108,85 @@ class RecallRecall(models.Model):
         help="Share of the delivered quantity accounted for by the customers.",
     )
     close_reason = fields.Text(copy=False)
+    drill_lot_count = fields.Integer(
+        string="Lots a Drill Would Block", readonly=True, copy=False
+    )
+    drill_delivery_count = fields.Integer(
+        string="Deliveries a Drill Would Cancel", readonly=True, copy=False
+    )
+    hold_ids = fields.One2many(
+        comodel_name="traceability.hold",
+        inverse_name="recall_id",
+        string="Holds",
+        readonly=True,
+    )
+    notify_pending_count = fields.Integer(
+        string="Customers to Notify", compute="_compute_counts"
+    )
+    next_step = fields.Selection(
+        [
+            ("scope", "Scope"),
+            ("block", "Block Stock"),
+            ("notify", "Notify Customers"),
+            ("track", "Track Responses"),
+            ("close", "Close"),
+        ],
+        compute="_compute_next_step",
+        help="The step the form highlights: scope, block the stock, notify the "
+        "customers, track their responses, close. A drill notifies nobody.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            if not self.env.su:
+                # A recall starts as a draft; its actions move it on. Explicit
+                # values, so that no context default sets them either.
+                vals.update(dict.fromkeys(self._SYSTEM_FIELDS, False))
+                vals.update(state="draft", drill_lot_count=0, drill_delivery_count=0)
             if vals.get("name", "/") == "/":
                 vals["name"] = (
                     self.env["ir.sequence"].next_by_code("recall.recall") or "/"
                 )
         return super().create(vals_list)
 
-    @api.depends("lot_ids", "customer_ids")
+    # Written by the actions only.
+    _SYSTEM_FIELDS = (
+        "state",
+        "date_scoped",
+        "date_blocked",
+        "date_customers_ready",
+        "date_closed",
+        "drill_lot_count",
+        "drill_delivery_count",
+    )
+
+    def write(self, vals):
+        system = [name for name in self._SYSTEM_FIELDS if name in vals]
+        if system and not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "%s of a recall are set by its actions only.", ", ".join(system)
+                )
+            )
+        if "recall_type" in vals and any(
+            recall.state != "draft" and recall.recall_type != vals["recall_type"]
+            for recall in self
+        ):
+            raise UserError(
+                self.env._(
+                    "The type of a recall (recall, withdrawal or drill) is fixed once "
+                    "it is scoped."
+                )
+            )
+        return super().write(vals)
+
+    @api.depends("lot_ids", "customer_ids.date_notified")
     def _compute_counts(self):
         for recall in self:
             recall.lot_count = len(recall.lot_ids)
             recall.customer_count = len(recall.customer_ids)
+            recall.notify_pending_count = len(recall._customers_to_notify())
 
     @api.depends(
         "customer_ids.delivered_qty",
@@ -137,6 +201,40 @@ class RecallRecall(models.Model):
             recall.delivered_qty = delivered
             recall.accounted_qty = accounted
             recall.effectiveness = accounted / delivered if delivered else 1.0
+
+    @api.depends(
+        "state",
+        "recall_type",
+        "date_blocked",
+        "customer_ids.date_notified",
+        "effectiveness",
+        "close_reason",
+        "company_id.recall_effectiveness_threshold",
+    )
+    def _compute_next_step(self):
+        for recall in self:
+            if recall.state == "draft":
+                step = "scope"
+            elif recall.state not in ("scoped", "in_progress"):
+                step = False
+            elif not recall.date_blocked:
+                step = "block"
+            elif recall.recall_type == "drill":
+                step = "close"
+            elif recall._customers_to_notify():
+                step = "notify"
+            elif (
+                recall.effectiveness < recall.company_id.recall_effectiveness_threshold
+                and not recall.close_reason
+            ):
+                step = "track"
+            else:
+                step = "close"
+            recall.next_step = step
+
+    def _customers_to_notify(self):
+        self.ensure_one()
+        return self.customer_ids.filtered(lambda customer: not customer.date_notified)
 
     # ------------------------------------------------------------------
     # Scope
@@ -189,15 +287,35 @@ class RecallRecall(models.Model):
                 )
                 lot_commands.append(Command.create(values))
         product_of = {lot_id: lot["product_id"] for lot_id, lot in result.lots.items()}
-        scope_commands = [Command.clear()]
+        Line = self.env["recall.scope.line"].sudo()
+        previous_lines = Line.search([("recall_id", "=", self.id)])
+        version = max(previous_lines.mapped("version"), default=0) + 1
+        scope_lines = []
         for values in self._prepare_scope_lines(result):
             line = {
+                "recall_id": self.id,
+                "version": version,
                 "company_id": self.company_id.id,
                 "product_id": product_of.get(values.get("lot_id")),
             }
             line.update(values)
-            scope_commands.append(Command.create(line))
-        self.write({"lot_ids": lot_commands, "scope_line_ids": scope_commands})
+            scope_lines.append(line)
+        # sudo: scope lines are snapshots written only here. The earlier version
+        # is archived, kept to compare with.
+        previous_lines.write({"active": False})
+        Line.create(scope_lines)
+        # sudo: the affected lots are the scope's, listed only here (a manager
+        # records decisions on them, nothing else).
+        self.sudo().write({"lot_ids": lot_commands})
+        gone = self.env["stock.lot"].browse(
+            [lot_id for lot_id in existing if lot_id not in result.lots]
+        )
+        if gone:
+            gone._traceability_release_holds(
+                "recall",
+                self,
+                self.env._("No longer in the scope of recall %s.", self.name),
+            )
         self._sync_customers()
         now = fields.Datetime.now()
         values = {"date_scoped": now, "date_customers_ready": now}
@@ -207,7 +325,8 @@ class RecallRecall(models.Model):
             values["scope_changes"] = self._describe_changes(
                 previous_lots, previous_customers
             )
-        self.write(values)
+        # sudo: the state and its dates are written by the actions only.
+        self.sudo().write(values)
 
     def _lot_paths(self, result):
         """Lot id -> "source → … → lot", along the first path found."""
@@ -345,19 +464,35 @@ class RecallRecall(models.Model):
             raise UserError(self.env._("Only a Recall Manager can do this."))
 
     def action_block_stock(self):
-        """Block every affected lot and release its open reservations."""
+        """Hold every affected lot and release its open reservations. A drill
+        only records what it would block, and when: it touches no hold and no
+        reservation."""
         self._check_manager()
         for recall in self:
             if recall.state not in ("scoped", "in_progress"):
                 raise UserError(self.env._("Scope the recall before blocking stock."))
             lots = recall.lot_ids.lot_id
-            lots = lots.with_context(traceability_recall_id=recall.id)
-            lots._traceability_set_quality_state(
-                "blocked",
-                self.env._("Blocked by recall %s.", recall.name),
+            if recall.recall_type == "drill":
+                # sudo: see _scope.
+                recall.sudo().write(
+                    {
+                        "drill_lot_count": len(lots),
+                        "date_blocked": recall.date_blocked or fields.Datetime.now(),
+                    }
+                )
+                recall.message_post(
+                    body=self.env._(
+                        "Drill: %s affected lots would be blocked (none was).",
+                        len(lots),
+                    )
+                )
+                continue
+            lots._traceability_hold(
+                "recall", source=recall, note=self.env._("Recall %s.", recall.name)
             )
             recall._unreserve(lots)
-            recall.write(
+            # sudo: see _scope.
+            recall.sudo().write(
                 {
                     "state": "in_progress",
                     "date_blocked": recall.date_blocked or fields.Datetime.now(),
@@ -365,6 +500,21 @@ class RecallRecall(models.Model):
             )
             recall.message_post(body=self.env._("%s affected lots blocked.", len(lots)))
         return True
+
+    @api.model
+    def _migrate_holds(self):
+        """Recalls in progress from before holds were recorded: each holds its
+        lots, and replaces the hold the migration gave a lot it had blocked."""
+        for recall in self.search([("state", "=", "in_progress")]):
+            lots = recall.lot_ids.lot_id.filtered(
+                lambda lot: lot.quality_state == "blocked"
+            )
+            lots._traceability_hold(
+                "recall", source=recall, note=self.env._("Recall %s.", recall.name)
+            )
+            self.env["traceability.hold"]._open_for(lots, "manual").filtered(
+                lambda hold: not hold.res_model
+            )._release(self.env._("Held by recall %s.", recall.name))
 
     def _unreserve(self, lots):
         move_lines = self.env["stock.move.line"].search(
@@ -388,6 +538,16 @@ class RecallRecall(models.Model):
                 and line.picking_id.picking_type_code == "outgoing"
             ).picking_id
             pickings = pickings.filtered(lambda p: p.state not in ("done", "cancel"))
+            if recall.recall_type == "drill":
+                # sudo: see _scope.
+                recall.sudo().drill_delivery_count = len(pickings)
+                recall.message_post(
+                    body=self.env._(
+                        "Drill: %s open deliveries would be cancelled (none was).",
+                        len(pickings),
+                    )
+                )
+                continue
             pickings.action_cancel()
             if pickings:
                 recall.message_post(
@@ -398,17 +558,62 @@ class RecallRecall(models.Model):
                 )
         return True
 
-    def action_notify_customers(self):
-        """E-mail each affected customer their deliveries, lots and quantities,
-        with a link to the notice in their portal. Drills notify nobody."""
+    def _check_notify(self):
+        """Refuse to notify the customers of a drill, or of a recall that does
+        not tell consumers what to do yet."""
         self._check_manager()
-        template = self.env.ref("recall_management.mail_template_recall_notice")
         for recall in self:
             if recall.recall_type == "drill":
                 raise UserError(
                     self.env._("A mock recall drill does not notify customers.")
                 )
-            for customer in recall.customer_ids.filtered(lambda c: not c.date_notified):
+            if recall.state not in ("scoped", "in_progress"):
+                raise UserError(
+                    self.env._(
+                        "Recall %s is not open: only a scoped recall in progress "
+                        "notifies its customers.",
+                        recall.name,
+                    )
+                )
+            if not (recall.consumer_instructions or "").strip():
+                raise UserError(
+                    self.env._(
+                        "Write the consumer instructions of recall %s before "
+                        "notifying its customers: the e-mail and the public page "
+                        "of every affected lot tell consumers what to do with them.",
+                        recall.name,
+                    )
+                )
+
+    def action_open_notify_wizard(self):
+        """Preview of the notices: how many customers get one, and the e-mail of
+        the first of them, to confirm before anything is sent."""
+        self.ensure_one()
+        self._check_notify()
+        if not self._customers_to_notify():
+            raise UserError(
+                self.env._(
+                    "Every customer of recall %s is notified already.", self.name
+                )
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Notify Customers"),
+            "res_model": "recall.notify.wizard",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_recall_id": self.id},
+        }
+
+    def action_notify_customers(self):
+        """E-mail each affected customer not notified yet their deliveries, lots
+        and quantities, with a link to the notice in their portal. Drills notify
+        nobody, and a recall needs its consumer instructions first."""
+        self._check_notify()
+        template = self.env.ref("recall_management.mail_template_recall_notice")
+        for recall in self:
+            for customer in recall._customers_to_notify():
                 customer._portal_ensure_token()
                 customer.message_post_with_source(
                     template, subtype_xmlid="mail.mt_comment"
@@ -419,6 +624,14 @@ class RecallRecall(models.Model):
     def action_close(self):
         self._check_manager()
         for recall in self:
+            if recall.state not in ("scoped", "in_progress"):
+                raise UserError(
+                    self.env._(
+                        "Recall %s is not open: only a scoped recall in progress is "
+                        "closed, once.",
+                        recall.name,
+                    )
+                )
             undecided = recall.lot_ids.filtered(lambda lot: not lot.decision)
             if undecided and recall.recall_type != "drill":
                 raise UserError(
@@ -443,12 +656,27 @@ class RecallRecall(models.Model):
                 )
             for recall_lot in recall.lot_ids:
                 recall_lot._apply_decision()
-            recall.write({"state": "closed", "date_closed": fields.Datetime.now()})
+            # sudo: see _scope.
+            recall.sudo().write(
+                {"state": "closed", "date_closed": fields.Datetime.now()}
+            )
         return True
 
     def action_cancel(self):
+        """Cancel the recall: the holds it placed are released."""
         self._check_manager()
-        self.write({"state": "cancel"})
+        for recall in self:
+            if recall.state in ("closed", "cancel"):
+                raise UserError(
+                    self.env._("Recall %s is already closed or cancelled.", recall.name)
+                )
+            recall.lot_ids.lot_id._traceability_release_holds(
+                "recall",
+                recall,
+                self.env._("Recall %s cancelled.", recall.name),
+            )
+            # sudo: see _scope.
+            recall.sudo().write({"state": "cancel"})
         return True
 
     # ------------------------------------------------------------------
@@ -494,6 +722,18 @@ class RecallRecall(models.Model):
     # ------------------------------------------------------------------
     # Helpers for views and reports
     # ------------------------------------------------------------------
+    def _open_related(self, xmlid):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        action["domain"] = [("recall_id", "=", self.id)]
+        return action
+
+    def action_view_lots(self):
+        return self._open_related("recall_management.recall_lot_action")
+
+    def action_view_customers(self):
+        return self._open_related("recall_management.recall_customer_action")
+
     @api.constrains("source_lot_ids", "company_id")
     def _check_source_lots(self):
         for recall in self:

@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
 
 
 class RecallScopeLine(models.Model):
@@ -39,3 +40,33 @@ class RecallScopeLine(models.Model):
     partner_email = fields.Char(related="partner_id.email", string="Email")
     partner_phone = fields.Char(related="partner_id.phone", string="Phone")
     date = fields.Datetime()
+    version = fields.Integer(
+        default=1, help="Scope version: each scoping of the recall adds one."
+    )
+    active = fields.Boolean(
+        default=True, help="Lines of earlier scopes are archived and kept."
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            raise AccessError(
+                self.env._("Scope lines are made by scoping the recall, not by hand.")
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "A scope is a dated snapshot: it cannot be changed. Scope the "
+                    "recall again for a new version."
+                )
+            )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(
+            self.env._("A scope is a dated snapshot: its lines cannot be deleted.")
+        )

@@ -25,13 +25,40 @@ class StockLot(models.Model):
             .recall_id
         )
 
+    def _traceability_public_recalls(self):
+        """Recalls and withdrawals that the public page of these lots announces:
+        open (scoped or in progress; not drills, closed or cancelled ones) and
+        whose customers have been notified. Until the customers are told, the
+        recall stays internal: a merely scoped lot shows nothing."""
+        return (
+            self.env["recall.lot"]
+            .sudo()
+            .search(
+                [
+                    ("lot_id", "in", self.ids),
+                    ("recall_id.state", "in", ("scoped", "in_progress")),
+                    ("recall_id.recall_type", "!=", "drill"),
+                    ("recall_id.customer_ids.date_notified", "!=", False),
+                ]
+            )
+            .recall_id.sorted("id", reverse=True)
+        )
+
     def _traceability_public_values(self):
+        """Adds ``recall`` once a recall of the lot is announced (see
+        :meth:`_traceability_public_recalls`), with the consumer instructions of
+        the latest one: never its reason, hazard or root cause, which are
+        internal."""
         values = super()._traceability_public_values()
-        recall = self._traceability_open_recalls()[:1]
+        recall = self._traceability_public_recalls()[:1]
         if recall:
             values["recall"] = {
                 "label": self.env._("Under recall"),
                 "level": "danger",
-                "message": recall.consumer_instructions or recall.reason,
+                "message": recall.consumer_instructions
+                or self.env._(
+                    "Stop using this product and contact the seller for "
+                    "instructions."
+                ),
             }
         return values

@@ -173,7 +173,7 @@ class TestRecallScope(RecallCommon):
 
     def test_wizard_warns_about_blocked_and_recalled_lots(self):
         self._recall(self.rs1)
-        self.rs2.quality_state = "blocked"
+        self.rs2._traceability_hold("manual", note="Complaint")
         wizard = self.env["recall.create.wizard"].create(
             {"lot_ids": [(6, 0, (self.rs1 | self.rs2).ids)], "reason": "x"}
         )
@@ -248,13 +248,7 @@ class TestRecallActions(RecallCommon):
         self.assertEqual(recall.effectiveness, 1.0)
         recall.with_user(self.manager).action_close()
         self.assertEqual(recall.state, "closed")
-        self.assertEqual(
-            self.rv1.quality_state,
-            recall.lot_ids.filtered(
-                lambda lot: lot.lot_id == self.rv1
-            ).previous_quality_state
-            or "released",
-        )
+        self.assertEqual(self.rv1.quality_state, "released")
         self.assertEqual(self.rs1.quality_state, "blocked")
         with self.assertRaises(UserError):
             notice_a._portal_report(on_hand=5, destroyed=5)
@@ -320,7 +314,12 @@ class TestRecallActions(RecallCommon):
     def test_public_page_says_under_recall(self):
         values = self.serials[0]._traceability_public_values()
         self.assertNotIn("recall", values)
-        self._recall(self.rv1, consumer_instructions="Bring it back to the shop.")
+        recall = self._recall(
+            self.rv1, consumer_instructions="Bring it back to the shop."
+        )
+        # Scoped only: nothing public until the customers are notified.
+        self.assertNotIn("recall", self.serials[0]._traceability_public_values())
+        recall.with_user(self.manager).action_notify_customers()
         values = self.serials[0]._traceability_public_values()
         self.assertEqual(values["recall"]["message"], "Bring it back to the shop.")
         self.assertNotIn("recall", self.rs2._traceability_public_values())

@@ -66,6 +66,10 @@ class TestRecallTours(HttpCase):
             }
         )
         recall.action_scope()
+        # Scoped only: nothing public until the customers are notified.
+        response = self.url_open(f"/trace/{cup.trace_code}")
+        self.assertNotIn("Under recall", response.text)
+        recall.action_notify_customers()
         response = self.url_open(f"/trace/{cup.trace_code}")
         self.assertIn("Under recall", response.text)
         self.assertIn("Stop using the cup &amp; bring it back.", response.text)

@@ -1,1 +1,2 @@
 from . import recall_create_wizard
+from . import recall_notify_wizard
