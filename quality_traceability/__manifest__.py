@@ -51,6 +51,7 @@
             "quality_traceability/static/src/scanner/*",
             "quality_traceability/static/src/control_chart/*",
             "quality_traceability/static/src/overview/*",
+            "quality_traceability/static/src/trace/*",
         ],
         "web.assets_tests": [
             "quality_traceability/static/tests/tours/*.js",

@@ -204,7 +204,7 @@ PY
 # database is installed first, then each file runs alone with --test-file, from the path the
 # registry imports (the tree holds the standard addons twice; a wrong path runs nothing, so a
 # file that logs no "Starting" line is a failure). Each file counts as one check line: its
-# tests pass, or fail by name, less the known failures below. About 9 minutes here.
+# tests pass, or fail by name, less the known failures below. About 7 minutes on 2 cores.
 # CORE_TESTS=0 skips this part; CORE_BASELINE=1 also runs the files on a database with the
 # same modules without ours and prints their failures (to review the list below); CORE_DB
 # names the database (default qt_core_<pid>); CORE_FILES="stock/tests/test_move2.py ..."

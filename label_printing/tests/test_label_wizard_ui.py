@@ -25,8 +25,8 @@ HEADER_BUTTONS = {
 class TestLabelWizardUi(LabelCommon):
     def open_wizard(self, action_ref, records):
         """The wizard as the web client opens it from the Print menu or a header
-        button of ``records`` (action by XML id or id): the action's context plus
-        the active records."""
+        button of ``records`` (action by XML id or id), with those records
+        active."""
         if isinstance(action_ref, int):
             action = (
                 self.env["ir.actions.act_window"].browse(action_ref)._get_action_dict()
@@ -36,13 +36,13 @@ class TestLabelWizardUi(LabelCommon):
         self.assertEqual(
             (action["res_model"], action["target"]), ("label.print.wizard", "new")
         )
-        context = dict(
-            self.env.context,
-            active_model=records._name,
-            active_id=records[:1].id,
-            active_ids=records.ids,
+        return Form(
+            self.env[action["res_model"]].with_context(
+                active_model=records._name,
+                active_id=records[:1].id,
+                active_ids=records.ids,
+            )
         )
-        return Form(self.env[action["res_model"]].with_context(context))
 
     def test_default_output_prints_right_everywhere(self):
         for model in ("label.print.wizard", "label.serial.wizard"):

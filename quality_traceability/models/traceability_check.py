@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from markupsafe import Markup
+
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
@@ -121,6 +123,13 @@ class TraceabilityCheck(models.Model):
         comodel_name="res.users", string="Voided By", readonly=True
     )
     void_date = fields.Datetime(string="Voided On", readonly=True)
+    nonconformance_ids = fields.One2many(
+        comodel_name="traceability.nonconformance",
+        inverse_name="check_id",
+        string="Nonconformances",
+        readonly=True,
+    )
+    nonconformance_count = fields.Integer(compute="_compute_nonconformance_count")
 
     def init(self):
         # One scan per (device, client id): retries and concurrent copies of a
@@ -173,6 +182,31 @@ class TraceabilityCheck(models.Model):
         for check in self:
             results = check.value_ids.mapped("result")
             check.result = "fail" if "fail" in results else "pass"
+
+    @api.depends("nonconformance_ids")
+    def _compute_nonconformance_count(self):
+        counts = dict(
+            self.env["traceability.nonconformance"]._read_group(
+                [("check_id", "in", self.ids)], ["check_id"], ["__count"]
+            )
+        )
+        for check in self:
+            check.nonconformance_count = counts.get(check, 0)
+
+    def action_view_nonconformances(self):
+        """The nonconformance(s) this failed check opened."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "quality_traceability.traceability_nonconformance_action"
+        )
+        nonconformances = self.nonconformance_ids
+        action["domain"] = [("check_id", "=", self.id)]
+        action["context"] = {"create": False}
+        if len(nonconformances) == 1:
+            action["views"] = [(False, "form")]
+            action["view_mode"] = "form"
+            action["res_id"] = nonconformances.id
+        return action
 
     @api.depends("name", "control_point_id", "lot_id")
     def _compute_display_name(self):
@@ -349,9 +383,9 @@ class TraceabilityCheck(models.Model):
 
     def _traceability_notify_failure(self, lot):
         """A failed check: a message on the lot, the check and its document, a
-        nonconformance and an activity for the person responsible (the
-        purchase representative of the receipt for incoming checks, the
-        production responsible for in-process checks)."""
+        nonconformance naming the failed measurements, with the lot's quantity
+        on hand, and an activity for the person responsible (see
+        :meth:`_traceability_responsible`)."""
         self.ensure_one()
         body = _(
             "Check %(check)s failed at %(point)s.",
@@ -365,23 +399,21 @@ class TraceabilityCheck(models.Model):
         picking = self.picking_id or self._traceability_last_receipt(lot)
         vendor = picking.partner_id.commercial_partner_id if picking else False
         is_incoming = self.stage == "incoming"
-        nonconformance = (
-            self.env["traceability.nonconformance"]
-            .sudo()
-            .create(
-                {
-                    "check_id": self.id,
-                    "lot_id": lot.id,
-                    "company_id": self.company_id.id,
-                    "picking_id": picking.id if picking else False,
-                    "partner_id": vendor.id if vendor and is_incoming else False,
-                    "responsibility": "vendor"
-                    if vendor and is_incoming
-                    else "internal",
-                    "description": self.notes or body,
-                    "attachment_ids": [Command.set(self.attachment_ids.ids)],
-                }
-            )
+        NC = self.env["traceability.nonconformance"]
+        location, quantity = NC._traceability_affected_stock(lot)
+        nonconformance = NC.sudo().create(
+            {
+                "check_id": self.id,
+                "lot_id": lot.id,
+                "company_id": self.company_id.id,
+                "picking_id": picking.id if picking else False,
+                "partner_id": vendor.id if vendor and is_incoming else False,
+                "responsibility": "vendor" if vendor and is_incoming else "internal",
+                "description": self._traceability_failure_description(),
+                "quantity": quantity,
+                "location_id": location.id,
+                "attachment_ids": [Command.set(self.attachment_ids.ids)],
+            }
         )
         responsible = self._traceability_responsible(picking)
         nonconformance.activity_schedule(
@@ -397,6 +429,35 @@ class TraceabilityCheck(models.Model):
                 user=responsible.name,
             )
         )
+
+    def _traceability_failures(self):
+        """One line per failed measurement: ``Width 12.00 mm: above the
+        maximum 11.00 mm``."""
+        self.ensure_one()
+        return [
+            value.spec_id._failure_label(
+                value.value_float if value.value_is_set else None
+            )
+            for value in self.value_ids
+            if value.result == "fail"
+        ]
+
+    def _traceability_failure_description(self):
+        """The description of the nonconformance of this failed check: what
+        failed at which point, then the operator's notes."""
+        self.ensure_one()
+        intro = _(
+            "Check %(check)s failed at %(point)s:",
+            check=self.name,
+            point=self.control_point_id.name,
+        )
+        items = Markup("").join(
+            Markup("<li>%s</li>") % failure for failure in self._traceability_failures()
+        )
+        description = Markup("<p>%s</p><ul>%s</ul>") % (intro, items)
+        if (self.notes or "").strip():
+            description += Markup("<p>%s</p>") % self.notes
+        return description
 
     def _traceability_spc_alarms(self):
         """Run the Western Electric rules 1-4 on the individuals chart of each
@@ -445,14 +506,34 @@ class TraceabilityCheck(models.Model):
         return line.picking_id
 
     def _traceability_responsible(self, picking):
+        """Who follows up a failed check: the responsible of the control point,
+        else the buyer of the receipt (incoming checks) or the responsible of
+        the manufacturing order, else a traceability manager of the company.
+        Always a person: never the superuser (OdooBot), whose activities
+        nobody sees."""
         if self.stage == "incoming" and picking:
-            user = picking.purchase_id.user_id or picking.user_id
+            document_user = picking.purchase_id.user_id or picking.user_id
         elif self.production_id:
-            user = self.production_id.user_id
+            document_user = self.production_id.user_id
         else:
-            user = self.env["res.users"]
-        user = user or self.product_id.responsible_id or self.env.user
-        return user
+            document_user = self.env["res.users"]
+        managers = (
+            self.env.ref("quality_traceability.group_traceability_manager")
+            .sudo()
+            .users.sorted("id")
+        )
+        candidates = (
+            self.control_point_id.user_id | document_user | managers | self.env.user
+        )
+        for user in candidates:
+            if (
+                user.active
+                and not user.share
+                and not user._is_superuser()
+                and self.company_id in user.company_ids
+            ):
+                return user
+        return self.env["res.users"]
 
     # ------------------------------------------------------------- immutability
 

@@ -51,6 +51,13 @@ class TraceabilityCheckValue(models.Model):
         compute="_compute_result",
         store=True,
     )
+    value_display = fields.Char(
+        string="Value",
+        compute="_compute_value_display",
+        help="The measured value, with the decimals and the unit of its "
+        "measurement.",
+    )
+    limits_display = fields.Char(string="Limits", related="spec_id.limits_text")
 
     def init(self):
         # The control chart of a parameter reads its last values.
@@ -79,6 +86,36 @@ class TraceabilityCheckValue(models.Model):
                 number=value.value_float if value.value_is_set else None,
                 passed=value.value_pass_fail,
             )
+
+    @api.depends(
+        "value_float",
+        "value_is_set",
+        "value_pass_fail",
+        "value_text",
+        "photo",
+        "spec_id.value_type",
+        "spec_id.decimals",
+        "spec_id.unit",
+    )
+    @api.depends_context("lang")
+    def _compute_value_display(self):
+        pass_fail = dict(
+            self._fields["value_pass_fail"]._description_selection(self.env)
+        )
+        for value in self:
+            spec = value.spec_id
+            if spec.value_type == "numeric":
+                value.value_display = (
+                    spec._format_measure(value.value_float)
+                    if value.value_is_set
+                    else ""
+                )
+            elif spec.value_type == "pass_fail":
+                value.value_display = pass_fail.get(value.value_pass_fail, "")
+            elif spec.value_type == "text":
+                value.value_display = value.value_text or ""
+            else:
+                value.value_display = _("Photo") if value.photo else ""
 
     def _has_value(self):
         self.ensure_one()

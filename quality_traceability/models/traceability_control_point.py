@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -267,11 +269,16 @@ class TraceabilityControlPoint(models.Model):
             parameter=spec.name,
             rules=", ".join(map(str, rules)),
         )
-        note = _(
-            "Mean %(mean).4g, control limits %(lcl).4g - %(ucl).4g.",
-            mean=limits.mean,
-            lcl=limits.lcl,
-            ucl=limits.ucl,
+        note = Markup("<p>%s</p><p><a href='%s'>%s</a></p>") % (
+            _(
+                "Mean %(mean).4g, control limits %(lcl).4g - %(ucl).4g.",
+                mean=limits.mean,
+                lcl=limits.lcl,
+                ucl=limits.ucl,
+            ),
+            f"/odoo/{int(spec.id)}/action-"
+            "quality_traceability.traceability_control_chart_spec_action",
+            _("Open the control chart"),
         )
         self.sudo().activity_schedule(
             "mail.mail_activity_data_todo",

@@ -156,6 +156,8 @@ class TraceabilityFlowBuilder(models.AbstractModel):
                 )
             )
         self._backdate(production.move_raw_ids | production.move_finished_ids, date)
+        if date:
+            production.date_finished = date
         return production
 
     @api.model

@@ -98,7 +98,12 @@ class TraceabilityNonconformance(models.Model):
     description = fields.Html()
     attachment_ids = fields.Many2many(comodel_name="ir.attachment", string="Photos")
     disposition = fields.Selection(selection=DISPOSITIONS, tracking=True)
-    quantity = fields.Float(digits="Product Unit of Measure")
+    quantity = fields.Float(
+        digits="Product Unit of Measure",
+        help="The quantity of the lot concerned: its stock in internal locations "
+        "when the nonconformance opened.",
+    )
+    product_uom_id = fields.Many2one(related="lot_id.product_uom_id")
     location_id = fields.Many2one(
         comodel_name="stock.location",
         string="From Location",
@@ -247,17 +252,44 @@ class TraceabilityNonconformance(models.Model):
         self.sudo().write({"state": "closed"})
         return True
 
-    def _quantity(self):
-        quants = self.env["stock.quant"].search(
+    @api.model
+    def _traceability_internal_quants(self, lots):
+        """The quants of ``lots`` with stock in internal locations."""
+        return self.env["stock.quant"].search(
             [
-                ("lot_id", "=", self.lot_id.id),
+                ("lot_id", "in", lots.ids),
                 ("location_id.usage", "=", "internal"),
                 ("quantity", ">", 0),
             ]
         )
+
+    @api.model
+    def _traceability_affected_stock(self, lot):
+        """What a new nonconformance of ``lot`` concerns: its quantity in
+        internal locations, and that location when it is in one only."""
+        # sudo: the quantity is recorded on the nonconformance opened by a
+        # failed check, whoever recorded the check.
+        quants = self.sudo()._traceability_internal_quants(lot)
+        location = quants.location_id
+        return (
+            location if len(location) == 1 else location.browse(),
+            sum(quants.mapped("quantity")),
+        )
+
+    def _quantity(self):
+        quants = self._traceability_internal_quants(self.lot_id)
         if self.location_id:
             quants = quants.filtered(
                 lambda quant: quant.location_id == self.location_id
+            )
+        elif len(quants.location_id) > 1:
+            raise UserError(
+                _(
+                    "%(lot)s is in several locations (%(locations)s): choose the "
+                    "location to dispose of it from.",
+                    lot=self.lot_id.name,
+                    locations=", ".join(quants.location_id.mapped("display_name")),
+                )
             )
         location = self.location_id or quants[:1].location_id
         quantity = self.quantity or sum(
@@ -384,3 +416,57 @@ class TraceabilityNonconformance(models.Model):
             if self.check_id.stage == "incoming":
                 # The concession concludes the incoming inspection.
                 self.lot_id._traceability_release_holds("incoming", note=note)
+
+
+class StockLot(models.Model):
+    """Why, since when, by whom and where a lot is held: the columns of the
+    Lots on Hold list, read from its open holds and its internal stock."""
+
+    _inherit = "stock.lot"
+
+    traceability_hold_reasons = fields.Char(
+        string="Hold Reasons", compute="_compute_traceability_hold_info"
+    )
+    traceability_hold_since = fields.Datetime(
+        string="On Hold Since",
+        compute="_compute_traceability_hold_info",
+        help="When the oldest open hold of the lot was placed.",
+    )
+    traceability_hold_user_ids = fields.Many2many(
+        comodel_name="res.users",
+        string="Held By",
+        compute="_compute_traceability_hold_info",
+        help="Who placed the open holds of the lot.",
+    )
+    traceability_location_ids = fields.Many2many(
+        comodel_name="stock.location",
+        string="Locations",
+        compute="_compute_traceability_location_ids",
+        help="The internal locations that hold stock of the lot.",
+    )
+
+    @api.depends("traceability_hold_ids.state")
+    @api.depends_context("lang")
+    def _compute_traceability_hold_info(self):
+        holds = (
+            self.env["traceability.hold"]
+            ._open_for(self._origin)
+            .sorted(lambda hold: (hold.date_placed, hold.id))
+        )
+        labels = dict(holds._fields["reason"]._description_selection(self.env))
+        for lot in self:
+            lot_holds = holds.filtered(lambda hold, lot=lot._origin: hold.lot_id == lot)
+            lot.traceability_hold_reasons = ", ".join(
+                dict.fromkeys(labels[reason] for reason in lot_holds.mapped("reason"))
+            )
+            lot.traceability_hold_since = lot_holds[:1].date_placed
+            lot.traceability_hold_user_ids = lot_holds.placed_by_id.ids
+
+    def _compute_traceability_location_ids(self):
+        quants = self.env["traceability.nonconformance"]._traceability_internal_quants(
+            self._origin
+        )
+        for lot in self:
+            lot.traceability_location_ids = quants.filtered(
+                lambda quant, lot=lot._origin: quant.lot_id == lot
+            ).location_id

@@ -87,9 +87,7 @@ class TraceabilityOverview(models.AbstractModel):
             res_id
             for [res_id] in self.env["mail.activity"]
             .sudo()
-            ._read_group(
-                [("res_model", "=", "traceability.control.point")], ["res_id"]
-            )
+            ._read_group([("res_model", "=", "traceability.control.point")], ["res_id"])
         ]
 
     @api.model

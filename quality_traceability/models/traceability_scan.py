@@ -15,7 +15,7 @@ from psycopg2 import IntegrityError
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, mute_logger
+from odoo.tools import SQL, formatLang, mute_logger
 
 from ..controllers.main import gtin_barcodes
 from ..tools import gs1
@@ -224,23 +224,16 @@ class TraceabilityScan(models.AbstractModel):
             target = self._resolve_code(code)
         except ScanError as error:
             return {"error": str(error)}
-        Lot = self.env["stock.lot"]
-        states = dict(Lot._fields["quality_state"]._description_selection(self.env))
         if target._name == "stock.lot":
             products, lots = target.product_id, target
         else:
             products, lots = target.quant_ids.product_id, target.quant_ids.lot_id
-        state = (
-            "blocked"
-            if "blocked" in lots.mapped("quality_state")
-            else "quarantine"
-            if "quarantine" in lots.mapped("quality_state")
-            else "released"
-        )
+        state = self._lots_state(lots)
+        company = self._scan_company(target)
         Point = self.env["traceability.control.point"]
         points = Point.browse()
         for product in products:
-            points |= Point._find_applicable(product)
+            points |= Point._find_applicable(product, company=company)
         return {
             "lot": {
                 "id": target.id,
@@ -248,7 +241,7 @@ class TraceabilityScan(models.AbstractModel):
                 "name": target.name,
                 "product": ", ".join(products.mapped("display_name")),
                 "quality_state": state,
-                "quality_state_label": states[state],
+                "quality_state_label": self._state_label(state),
             },
             "points": [
                 {
@@ -259,19 +252,7 @@ class TraceabilityScan(models.AbstractModel):
                     "require_workcenter": point.require_workcenter,
                     "workcenters": [
                         {"id": workcenter.id, "name": workcenter.display_name}
-                        for workcenter in (
-                            point.workcenter_ids
-                            or self.env["mrp.workcenter"].search(
-                                [
-                                    (
-                                        "company_id",
-                                        "in",
-                                        [False, *self.env.companies.ids],
-                                    )
-                                ],
-                                limit=100,
-                            )
-                        )
+                        for workcenter in self._point_workcenters(point, company)
                     ],
                     "specs": [
                         {
@@ -288,6 +269,50 @@ class TraceabilityScan(models.AbstractModel):
                 for point in points
             ],
         }
+
+    @api.model
+    def _scan_company(self, target):
+        """The company whose control points apply to a scanned lot or package:
+        its own, else the companies that hold it in stock (lots of products
+        shared between companies have none of their own), else None (the
+        enabled companies)."""
+        company = target.company_id
+        if target._name == "stock.quant.package":
+            company = company or target.quant_ids.lot_id.company_id
+        if not company:
+            company = target.quant_ids.filtered(
+                lambda quant: quant.location_id.usage == "internal"
+            ).company_id
+        return company or None
+
+    @api.model
+    def _point_workcenters(self, point, company):
+        """The equipment offered for a check at a point: the point's own, else
+        the work centers of the lot's company (default: the enabled ones);
+        none for a user who may not read work centers."""
+        Workcenter = self.env["mrp.workcenter"]
+        if not Workcenter.has_access("read"):
+            return Workcenter
+        if point.workcenter_ids:
+            return point.workcenter_ids._filtered_access("read")
+        companies = company or self.env.companies
+        return Workcenter.search(
+            [("company_id", "in", [False, *companies.ids])], limit=100
+        )
+
+    @api.model
+    def _lots_state(self, lots):
+        """The quality state of a lot, or the worst of a package's lots."""
+        lot_states = set(lots.mapped("quality_state"))
+        for state in ("blocked", "quarantine"):
+            if state in lot_states:
+                return state
+        return "released"
+
+    @api.model
+    def _state_label(self, state):
+        states = self.env["stock.lot"]._fields["quality_state"]
+        return dict(states._description_selection(self.env)).get(state, "")
 
     @api.model
     def _spec_limits(self, spec):
@@ -311,6 +336,11 @@ class TraceabilityScan(models.AbstractModel):
         """Record one check of a lot (or a package) from the scanner screen.
 
         :param photos: photos of the check: ``{"name", "data"}`` dicts (base64)
+        :return: the result of :meth:`record_scans`; a recorded check adds the
+            state of its lot (or the worst of its package's lots) after the
+            check, ``lot_state`` and ``lot_state_label``, and ``failures``:
+            one sentence per failed value, naming the measurement and by how
+            much it missed its limit
         """
         [result] = self.record_scans(
             [
@@ -326,7 +356,53 @@ class TraceabilityScan(models.AbstractModel):
             ],
             source="screen",
         )
+        if result["status"] == "created":
+            check = self.env["traceability.check"].browse(result["id"])
+            lots = check._traceability_lots()
+            state = self._lots_state(lots) if lots else None
+            result.update(
+                lot_state=state,
+                lot_state_label=self._state_label(state),
+                failures=[
+                    self._value_failure(value)
+                    for value in check.value_ids
+                    if value.result == "fail"
+                ],
+            )
         return result
+
+    @api.model
+    def _value_failure(self, value):
+        """What failed in a value: ``Width 12.0 mm: 1.0 mm above the maximum
+        11.0``, or ``Visual: fail``."""
+        spec = value.spec_id
+        if spec.value_type != "numeric":
+            return self.env._("%(name)s: fail", name=spec.name)
+        unit = f" {spec.unit}" if spec.unit else ""
+        number = value.value_float
+        if spec.has_max and number > spec.max_value:
+            return self.env._(
+                "%(name)s %(value)s: %(deviation)s above the maximum %(limit)s",
+                name=spec.name,
+                value=self._format_measure(number) + unit,
+                deviation=self._format_measure(number - spec.max_value) + unit,
+                limit=self._format_measure(spec.max_value),
+            )
+        return self.env._(
+            "%(name)s %(value)s: %(deviation)s below the minimum %(limit)s",
+            name=spec.name,
+            value=self._format_measure(number) + unit,
+            deviation=self._format_measure(spec.min_value - number) + unit,
+            limit=self._format_measure(spec.min_value),
+        )
+
+    @api.model
+    def _format_measure(self, number):
+        """A measure in the user's language, with the decimals it has (at
+        least one, at most six: the precision of the values)."""
+        number = round(number, 6)
+        decimals = f"{number:.6f}".rstrip("0").split(".")[1]
+        return formatLang(self.env, number, digits=max(1, len(decimals)))
 
     # ------------------------------------------------------------------
     # Batches

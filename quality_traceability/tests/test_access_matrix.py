@@ -39,6 +39,7 @@ MATRIX = {
     "traceability.export.mixin":      NONE,
     "traceability.flow.builder":      NONE,
     "traceability.genealogy":         NONE,
+    "traceability.overview":          NONE,
     "traceability.hold":              "---- ---- ---- ---- -r-- -r-- -r-- -r-- -r--",
     "traceability.hold.wizard":       "---- ---- ---- ---- ---- crw- crw- crw- crw-",
     "traceability.lot.event":         "---- ---- ---- ---- ---- -r-- -r-- -r-- -r--",
@@ -59,6 +60,7 @@ MATRIX = {
     "recall.create.wizard":           "---- ---- ---- ---- ---- ---- ---- crwu ----",
     "recall.customer":                "---- -r-- -r-- ---- ---- -r-- -r-- crwu -r--",
     "recall.lot":                     "---- ---- ---- ---- ---- -r-- -r-- -rw- -r--",
+    "recall.notify.wizard":           "---- ---- ---- ---- ---- ---- ---- crwu ----",
     "recall.recall":                  "---- ---- ---- ---- ---- -r-- -r-- crwu -r--",
     "recall.scope.line":              "---- ---- ---- ---- ---- -r-- -r-- -r-- -r--",
 }
@@ -344,6 +346,7 @@ class MatrixCommon(TransactionCase):
                 "product_id": self.serial_product.id,
                 "company_id": company.id,
             },
+            "recall.notify.wizard": {"recall_id": records["recall.recall"].id},
             "recall.create.wizard": {
                 "reason": "MX wizard reason",
                 "lot_ids": [Command.set(records["stock.lot"].ids)],

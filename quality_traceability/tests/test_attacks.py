@@ -617,3 +617,88 @@ class TestHoldAttacks(QualityCommon):
                 ],
             )
         self.assertEqual(len(other.value_ids), 2)
+
+
+@tagged("post_install", "-at_install")
+class TestCompanyAttacks(QualityCommon):
+    """Checks, nonconformances and holds belong to the company of their lot."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_2 = cls.env["res.company"].create({"name": "ATK Second Company"})
+        cls.lot_2 = cls.env["stock.lot"].create(
+            {"name": "ATK-C2", "product_id": cls.raw.id, "company_id": cls.company_2.id}
+        )
+        cls.receive([("ATK-C1", 5)])
+        cls.lot_1 = cls.lot(cls.raw, "ATK-C1")
+        cls.manager = new_test_user(
+            cls.env,
+            "atk_company_manager",
+            groups="quality_traceability.group_traceability_manager",
+            company_ids=[Command.set((cls.env.company | cls.company_2).ids)],
+        )
+
+    def test_records_take_the_company_of_their_lot(self):
+        check = self.check(self.lot_2, width=30, company_id=False)
+        self.assertEqual(check.company_id, self.company_2)
+        nonconformance = self.env["traceability.nonconformance"].search(
+            [("check_id", "=", check.id)]
+        )
+        self.assertEqual(nonconformance.company_id, self.company_2)
+        holds = self.lot_2.traceability_hold_ids
+        self.assertTrue(holds)
+        self.assertEqual(holds.company_id, self.company_2)
+
+    def test_company_mismatch_is_refused(self):
+        context = {"allowed_company_ids": (self.env.company | self.company_2).ids}
+        for model, values in (
+            (
+                "traceability.nonconformance",
+                {"lot_id": self.lot_2.id, "company_id": self.env.company.id},
+            ),
+            (
+                "traceability.check",
+                {
+                    "control_point_id": self.incoming_point.id,
+                    "lot_id": self.lot_2.id,
+                    "company_id": self.env.company.id,
+                    "value_ids": [
+                        Command.create(
+                            {"spec_id": self.width_spec.id, "value_float": 10}
+                        ),
+                        Command.create(
+                            {"spec_id": self.visual_spec.id, "value_pass_fail": "pass"}
+                        ),
+                    ],
+                },
+            ),
+        ):
+            with self.assertRaises(UserError):
+                rpc(self.env, self.manager, model, "create", [values], context=context)
+        self.assertFalse(self.lot_2.traceability_hold_ids)
+        self.assertFalse(self.lot_2.traceability_check_ids)
+
+    def test_user_of_one_company_holds_nothing_of_the_other(self):
+        user = new_test_user(
+            self.env,
+            "atk_company_user",
+            groups="quality_traceability.group_traceability_user",
+        )
+        with self.assertRaises(AccessError):
+            wizard_id = rpc(
+                self.env,
+                user,
+                "traceability.hold.wizard",
+                "create",
+                [{"lot_ids": [Command.set(self.lot_2.ids)], "reason": "Not mine"}],
+            )
+            rpc(
+                self.env,
+                user,
+                "traceability.hold.wizard",
+                "action_confirm",
+                [[wizard_id]],
+            )
+        self.assertFalse(self.lot_2.traceability_hold_ids)
+        self.assertEqual(self.lot_2.quality_state, "released")

@@ -26,7 +26,9 @@ class TestOverview(QualityCommon):
         cls.stock_user = new_test_user(
             cls.env, "overview_stock", groups="stock.group_stock_user"
         )
-        cls.portal = new_test_user(cls.env, "overview_portal", groups="base.group_portal")
+        cls.portal = new_test_user(
+            cls.env, "overview_portal", groups="base.group_portal"
+        )
         cls.company_2 = cls.env["res.company"].create({"name": "Overview Company 2"})
         cls.foreign_lot = cls.env["stock.lot"].create(
             {
@@ -58,7 +60,10 @@ class TestOverview(QualityCommon):
 
     def test_tiles(self):
         tiles = rpc(
-            self.env, self.trace_user, "traceability.overview", "traceability_overview_data"
+            self.env,
+            self.trace_user,
+            "traceability.overview",
+            "traceability_overview_data",
         )
         keys = [tile["key"] for tile in tiles]
         expected = ["lots_on_hold", "nonconformances", "checks_today", "spc_alarms"]
@@ -72,13 +77,19 @@ class TestOverview(QualityCommon):
 
     def test_counts_follow_the_records(self):
         before = {key: tile["count"] for key, tile in self._data().items()}
-        # A received lot waits for its incoming inspection; a failed check
-        # opens a nonconformance and blocks the lot; a passed one releases it.
+        # Received lots wait for their incoming inspection: a passed check
+        # releases one of them. A nonconformance is opened on the other.
         self.receive([("OV-1", 10), ("OV-2", 10)])
         lot_1, lot_2 = self.lot(self.raw, "OV-1"), self.lot(self.raw, "OV-2")
-        self.check(lot_1, width=30)
         # A check of two days ago is not today's.
         self.check(lot_2, date=fields.Datetime.now() - timedelta(days=2))
+        self.check(lot_2)
+        self.env["traceability.nonconformance"].create(
+            {
+                "lot_id": lot_1.id,
+                "company_id": lot_1.company_id.id or self.env.company.id,
+            }
+        )
         self.incoming_point._traceability_spc_alarm(
             self.width_spec, [1], Limits(mean=10.0, sigma=0.1)
         )

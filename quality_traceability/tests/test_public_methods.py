@@ -59,6 +59,7 @@ MODEL_METHODS = {
     "scanner_lookup",
     "scanner_submit",
     "record_scans",
+    "traceability_overview_data",
 }
 
 

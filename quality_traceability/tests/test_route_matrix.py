@@ -139,6 +139,7 @@ class TestRouteMatrix(TraceabilityCommon, HttpCase):
         recall = cls.env["recall.recall"].create(
             {
                 "reason": "MX route recall",
+                "consumer_instructions": "Stop using it and bring it back.",
                 "source_lot_ids": [(6, 0, (cls.lot_a | cls.lot_b).ids)],
             }
         )

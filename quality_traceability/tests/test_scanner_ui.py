@@ -38,6 +38,130 @@ class TestScannerService(QualityCommon):
         check = self.env["traceability.check"].browse(result["id"])
         self.assertEqual(check.source, "screen")
 
+    def test_failed_check_names_the_measurement(self):
+        """The screen shows which measurement failed and by how much, and the
+        lot's state after the check (not the state it had when scanned)."""
+        self.receive([("SC-4", 5), ("SC-5", 5)])
+        lot = self.lot(self.raw, "SC-4")
+        Scan = self.env["traceability.scan"]
+        self.assertEqual(
+            Scan.scanner_lookup("SC-4")["lot"]["quality_state"], "quarantine"
+        )
+        result = Scan.scanner_submit(
+            lot.id, self.incoming_point.id, {"Width": "12", "Visual": "fail"}
+        )
+        self.assertEqual((result["status"], result["result"]), ("created", "fail"))
+        self.assertEqual(
+            (result["lot_state"], result["lot_state_label"]), ("blocked", "Blocked")
+        )
+        self.assertEqual(lot.quality_state, "blocked")
+        self.assertEqual(
+            result["failures"],
+            ["Width 12.0 mm: 1.0 mm above the maximum 11.0", "Visual: fail"],
+        )
+        # Below the minimum, with the decimals measured; a passing value is not
+        # listed.
+        other = self.lot(self.raw, "SC-5")
+        result = Scan.scanner_submit(
+            other.id, self.incoming_point.id, {"Width": "8.75", "Visual": "pass"}
+        )
+        self.assertEqual(
+            result["failures"], ["Width 8.75 mm: 0.25 mm below the minimum 9.0"]
+        )
+        self.assertEqual(result["lot_state"], "blocked")
+        # A passing incoming check releases the lot: the screen is told so.
+        self.receive([("SC-6", 5)])
+        passed = Scan.scanner_submit(
+            self.lot(self.raw, "SC-6").id,
+            self.incoming_point.id,
+            {"Width": "10.5", "Visual": "pass"},
+        )
+        self.assertEqual(passed["failures"], [])
+        self.assertEqual(
+            (passed["lot_state"], passed["lot_state_label"]), ("released", "Released")
+        )
+
+    def test_failure_in_the_users_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(
+            ["quality_traceability"], ["zh_CN"], overwrite=True
+        )
+        self.receive([("SC-7", 5)])
+        lot = self.lot(self.raw, "SC-7")
+        Scan = self.env["traceability.scan"].with_context(lang="zh_CN")
+        result = Scan.scanner_submit(
+            lot.id, self.incoming_point.id, {"Width": "11.25", "Visual": "fail"}
+        )
+        self.assertEqual(
+            result["failures"],
+            ["Width 11.25 mm：比上限 11.0 高 0.25 mm", "Visual：不合格"],
+        )
+        self.assertEqual(result["lot_state_label"], "已冻结")
+
+    def test_lookup_offers_the_points_of_the_lots_company(self):
+        """A user working in two companies is offered the control points of
+        the scanned lot's company only: the lot's own company, else the
+        company that holds it in stock."""
+        self.receive([("SC-8", 5)])
+        other_company = self.env["res.company"].create({"name": "Other Plant"})
+        other_point = self.env["traceability.control.point"].create(
+            {
+                "name": "Other plant incoming",
+                "company_id": other_company.id,
+                "product_ids": [(6, 0, self.raw.ids)],
+                "spec_ids": [(0, 0, {"name": "Length", "value_type": "numeric"})],
+            }
+        )
+        user = new_test_user(
+            self.env,
+            "scanner_two_plants",
+            groups="quality_traceability.group_traceability_user,stock.group_stock_user",
+            company_id=self.env.company.id,
+            company_ids=[(6, 0, (self.env.company | other_company).ids)],
+        )
+        Scan = (
+            self.env["traceability.scan"]
+            .with_user(user)
+            .with_context(allowed_company_ids=[self.env.company.id, other_company.id])
+        )
+        points = Scan.scanner_lookup("SC-8")["points"]
+        self.assertEqual([point["id"] for point in points], self.incoming_point.ids)
+        # From the other company, the point is offered for its own lots.
+        other_lot = self.env["stock.lot"].create(
+            {"name": "SC-9", "product_id": self.raw.id, "company_id": other_company.id}
+        )
+        points = Scan.scanner_lookup(other_lot.name)["points"]
+        self.assertEqual([point["id"] for point in points], other_point.ids)
+        # A lot shared between the companies and held by none: the points of
+        # both.
+        shared = self.env["stock.lot"].create(
+            {"name": "SC-11", "product_id": self.raw.id}
+        )
+        self.assertFalse(shared.company_id)
+        points = Scan.scanner_lookup(shared.name)["points"]
+        self.assertEqual(
+            sorted(point["id"] for point in points),
+            sorted((self.incoming_point | other_point).ids),
+        )
+
+    def test_lookup_without_manufacturing_rights(self):
+        """An inspector who may not read work centers scans a lot: the points
+        come without equipment to pick, instead of an access error."""
+        self.receive([("SC-10", 5)])
+        inspector = new_test_user(
+            self.env,
+            "scanner_inspector",
+            groups="quality_traceability.group_traceability_user",
+        )
+        self.assertFalse(inspector.has_group("mrp.group_mrp_user"))
+        answer = (
+            self.env["traceability.scan"].with_user(inspector).scanner_lookup("SC-10")
+        )
+        self.assertEqual(
+            [point["id"] for point in answer["points"]], self.incoming_point.ids
+        )
+        self.assertEqual(answer["points"][0]["workcenters"], [])
+
     def test_equipment_from_the_scanner(self):
         self.receive([("SC-2", 5)])
         lot = self.lot(self.raw, "SC-2")
@@ -108,6 +232,10 @@ class TestScannerService(QualityCommon):
 
 @tagged("post_install", "-at_install")
 class TestScannerTour(HttpCase):
+    # A phone held upright (412 x 915 CSS pixels), with a touch screen.
+    browser_size = "412x915"
+    touch_enabled = True
+
     def test_scanner_tour(self):
         product = self.env["product.product"].create(
             {
@@ -132,6 +260,7 @@ class TestScannerTour(HttpCase):
                         0,
                         {
                             "name": "Width",
+                            "unit": "mm",
                             "value_type": "numeric",
                             "has_min": True,
                             "min_value": 9,
@@ -152,6 +281,9 @@ class TestScannerTour(HttpCase):
         check = self.env["traceability.check"].search([("lot_id", "=", lot.id)])
         self.assertEqual((check.result, check.source), ("fail", "screen"))
         # The photo taken on the screen is kept on the check, under its file name.
-        self.assertEqual(check.attachment_ids.mapped("name"), ["width-defect.png"])
+        self.assertEqual(
+            check.attachment_ids.mapped("name"),
+            ["width-defect-seen-at-the-incoming-inspection-dock-3.png"],
+        )
         self.assertEqual(check.attachment_ids.mimetype, "image/png")
         self.assertEqual(check.attachment_ids.raw[:8], b"\x89PNG\r\n\x1a\n")

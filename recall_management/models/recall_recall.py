@@ -179,6 +179,18 @@ class RecallRecall(models.Model):
                     "it is scoped."
                 )
             )
+        if (
+            "consumer_instructions" in vals
+            and not (vals["consumer_instructions"] or "").strip()
+            and not self.env.su
+            and self.customer_ids.filtered("date_notified")
+        ):
+            raise UserError(
+                self.env._(
+                    "Customers were told what to do: the consumer instructions of a "
+                    "notified recall can be changed, not removed."
+                )
+            )
         return super().write(vals)
 
     @api.depends("lot_ids", "customer_ids.date_notified")
@@ -724,6 +736,7 @@ class RecallRecall(models.Model):
     # ------------------------------------------------------------------
     def _open_related(self, xmlid):
         self.ensure_one()
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
         action["domain"] = [("recall_id", "=", self.id)]
         return action

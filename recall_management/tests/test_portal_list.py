@@ -22,6 +22,7 @@ class TestPortalRecallList(RecallCommon, HttpCase):
                     {
                         "name": name,
                         "reason": "Lid seal",
+                        "consumer_instructions": "Stop using the cup.",
                         "source_lot_ids": [(6, 0, lots.ids)],
                     }
                 )

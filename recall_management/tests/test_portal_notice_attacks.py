@@ -20,7 +20,13 @@ class TestPortalNoticeAttacks(RecallCommon, HttpCase):
         cls.recall = (
             cls.env["recall.recall"]
             .with_user(cls.manager)
-            .create({"reason": "Lid seal", "source_lot_ids": [(6, 0, cls.rv1.ids)]})
+            .create(
+                {
+                    "reason": "Lid seal",
+                    "consumer_instructions": "Stop using the cup.",
+                    "source_lot_ids": [(6, 0, cls.rv1.ids)],
+                }
+            )
         )
         cls.recall.action_scope()
         cls.recall.action_notify_customers()

@@ -84,7 +84,19 @@ class TestPublicRecall(RecallCommon, HttpCase):
     def test_notified_recall_without_instructions_never_shows_its_reason(self):
         recall = self._public_recall(recall_type="withdrawal")
         self.assertFalse(recall.consumer_instructions)
+        # No notice goes out without the consumer instructions...
+        with self.assertRaisesRegex(UserError, "consumer instructions"):
+            recall.with_user(self.manager).action_notify_customers()
+        self.assert_no_recall(self.serials[0])
+        recall.consumer_instructions = INSTRUCTIONS
         recall.with_user(self.manager).action_notify_customers()
+        # ...and they are not taken away afterwards.
+        with self.assertRaises(UserError):
+            recall.with_user(self.manager).consumer_instructions = " "
+        self.assert_recall(self.serials[0], INSTRUCTIONS)
+        # A recall notified before the instructions were required: the page
+        # says what to do in general, never the internal reason.
+        recall.sudo().consumer_instructions = False
         self.assert_recall(self.serials[0], FALLBACK)
 
     def test_drill_never_shows(self):

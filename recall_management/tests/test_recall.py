@@ -292,7 +292,7 @@ class TestRecallActions(RecallCommon):
             )
 
     def test_portal_customers_see_their_own_notices(self):
-        recall = self._recall(self.rv1)
+        recall = self._recall(self.rv1, consumer_instructions="Stop using it.")
         portal_a = new_test_user(
             self.env, "recall_portal_a", groups="base.group_portal"
         )

@@ -41,7 +41,11 @@ class TestRecallTours(HttpCase):
         portal_user.partner_id.parent_id = self.customer
         cup = self.env["stock.lot"].search([("name", "=", "CUP-0001")])
         recall = self.env["recall.recall"].create(
-            {"reason": "Lid seal", "source_lot_ids": [(6, 0, cup.ids)]}
+            {
+                "reason": "Lid seal",
+                "consumer_instructions": "Stop using the cup.",
+                "source_lot_ids": [(6, 0, cup.ids)],
+            }
         )
         recall.action_scope()
         recall.action_notify_customers()

@@ -44,8 +44,11 @@ export class TraceabilityScanner extends Component {
         }
     }
 
-    feedback(level, text) {
-        this.state.message = {level, text};
+    /**
+     * Show a message (with its details: one line each) and play its sound.
+     */
+    feedback(level, text, details = []) {
+        this.state.message = {level, text, details};
         this.beep(level);
     }
 
@@ -200,14 +203,22 @@ export class TraceabilityScanner extends Component {
                 return;
             }
             this.state.result = answer;
-            this.state.lot.quality_state = answer.lot_state || this.state.lot.quality_state;
+            // The lot's state after the check (a failure blocks it, a passing
+            // incoming check releases it).
+            if (answer.lot_state) {
+                this.state.lot.quality_state = answer.lot_state;
+                this.state.lot.quality_state_label = answer.lot_state_label;
+            }
             if (answer.result === "fail") {
                 this.feedback(
                     "danger",
-                    _t("FAIL: %(check)s. Lot %(lot)s is blocked.", {
-                        check: answer.name,
-                        lot: this.state.lot.name,
-                    })
+                    answer.lot_state === "blocked"
+                        ? _t("FAIL: %(check)s. Lot %(lot)s is blocked.", {
+                              check: answer.name,
+                              lot: this.state.lot.name,
+                          })
+                        : _t("FAIL: %s", answer.name),
+                    answer.failures || []
                 );
             } else {
                 this.feedback("success", _t("PASS: %s", answer.name));

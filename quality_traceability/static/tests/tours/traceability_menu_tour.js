@@ -15,6 +15,17 @@ registry.category("web_tour.tours").add("quality_traceability_menu_tour", {
             run: "click",
         },
         {
+            content: "Open the Trace menu",
+            trigger:
+                ".o_menu_sections [data-menu-xmlid='quality_traceability.traceability_trace_menu']",
+            run: "click",
+        },
+        {
+            content: "Open the lots",
+            trigger: ".dropdown-item[data-menu-xmlid='quality_traceability.traceability_lot_menu']",
+            run: "click",
+        },
+        {
             content: "The lots of the demo factory are listed",
             trigger: ".o_list_view .o_data_cell:contains('CUP-0001')",
         },

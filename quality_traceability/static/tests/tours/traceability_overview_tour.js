@@ -5,6 +5,9 @@ const TILE = ".o_traceability_overview_tile[data-tile='lots_on_hold']";
 // The count the tile shows, compared with the list it opens (kept in the
 // session storage: the page reloads).
 const KEY = "quality_traceability_overview_tour_on_hold";
+// The Overview entry among the menus of the current app: the Traceability app.
+const IN_APP =
+    ".o_main_navbar .o_menu_sections [data-menu-xmlid='quality_traceability.traceability_overview_menu']";
 
 registry.category("web_tour.tours").add("quality_traceability_overview_tour", {
     url: "/odoo",
@@ -31,6 +34,10 @@ registry.category("web_tour.tours").add("quality_traceability_overview_tour", {
                 }
                 const onHold = Number(this.anchor.textContent.trim());
                 sessionStorage.setItem(KEY, String(onHold));
+                sessionStorage.setItem(
+                    `${KEY}_name`,
+                    document.querySelector(`${TILE} .o_traceability_overview_name`).textContent.trim()
+                );
                 if (!onHold) {
                     throw new Error("The lot on hold is not counted");
                 }
@@ -38,7 +45,7 @@ registry.category("web_tour.tours").add("quality_traceability_overview_tour", {
         },
         {
             content: "The overview is the Traceability app's",
-            trigger: ".o_main_navbar .o_menu_brand:contains('Traceability')",
+            trigger: IN_APP,
         },
         {
             content: "Open the lots on hold",
@@ -57,8 +64,15 @@ registry.category("web_tour.tours").add("quality_traceability_overview_tour", {
             },
         },
         {
-            content: "Its breadcrumb leads back to the overview",
-            trigger: ".o_breadcrumb:contains('Overview'):contains('Lots on Hold')",
+            content: "Its breadcrumb, under the overview's, is the tile's name",
+            trigger: ".o_breadcrumb .breadcrumb-item a",
+            run() {
+                const last = document.querySelector(".o_breadcrumb .o_last_breadcrumb_item");
+                const name = sessionStorage.getItem(`${KEY}_name`);
+                if (!last || last.textContent.trim() !== name) {
+                    throw new Error(`The list is not titled "${name}"`);
+                }
+            },
         },
         {
             content: "Reload the page",
@@ -80,11 +94,11 @@ registry.category("web_tour.tours").add("quality_traceability_overview_tour", {
         },
         {
             content: "Still in the Traceability app",
-            trigger: ".o_main_navbar .o_menu_brand:contains('Traceability')",
+            trigger: IN_APP,
         },
         {
             content: "Back to the overview",
-            trigger: ".o_breadcrumb .breadcrumb-item a:contains('Overview')",
+            trigger: ".o_breadcrumb .breadcrumb-item a",
             run: "click",
         },
         {
