@@ -643,3 +643,53 @@ class StockLot(models.Model):
         action["domain"] = [("lot_id", "=", self.id)]
         action["context"] = {"default_lot_id": self.id}
         return action
+
+    # ------------------------------------------------------------------
+    # Lots on Hold: why, since when, by whom and where a lot is held
+    # ------------------------------------------------------------------
+    traceability_hold_reasons = fields.Char(
+        string="Hold Reasons", compute="_compute_traceability_hold_info"
+    )
+    traceability_hold_since = fields.Datetime(
+        string="On Hold Since",
+        compute="_compute_traceability_hold_info",
+        help="When the oldest open hold of the lot was placed.",
+    )
+    traceability_hold_user_ids = fields.Many2many(
+        comodel_name="res.users",
+        string="Held By",
+        compute="_compute_traceability_hold_info",
+        help="Who placed the open holds of the lot.",
+    )
+    traceability_location_ids = fields.Many2many(
+        comodel_name="stock.location",
+        string="Locations",
+        compute="_compute_traceability_location_ids",
+        help="The internal locations that hold stock of the lot.",
+    )
+
+    @api.depends("traceability_hold_ids.state")
+    @api.depends_context("lang")
+    def _compute_traceability_hold_info(self):
+        holds = (
+            self.env["traceability.hold"]
+            ._open_for(self._origin)
+            .sorted(lambda hold: (hold.date_placed, hold.id))
+        )
+        labels = dict(holds._fields["reason"]._description_selection(self.env))
+        for lot in self:
+            lot_holds = holds.filtered(lambda hold, lot=lot._origin: hold.lot_id == lot)
+            lot.traceability_hold_reasons = ", ".join(
+                dict.fromkeys(labels[reason] for reason in lot_holds.mapped("reason"))
+            )
+            lot.traceability_hold_since = lot_holds[:1].date_placed
+            lot.traceability_hold_user_ids = lot_holds.placed_by_id.ids
+
+    def _compute_traceability_location_ids(self):
+        quants = self.env["traceability.nonconformance"]._traceability_internal_quants(
+            self._origin
+        )
+        for lot in self:
+            lot.traceability_location_ids = quants.filtered(
+                lambda quant, lot=lot._origin: quant.lot_id == lot
+            ).location_id

@@ -78,9 +78,11 @@ class TraceabilityControlPoint(models.Model):
     frequency_n = fields.Integer(string="Every N", default=1)
     user_id = fields.Many2one(
         comodel_name="res.users",
-        string="Quality Manager",
-        help="Gets an activity when a measurement breaks a control chart rule. "
-        "Empty: a traceability manager of the company.",
+        string="Responsible",
+        help="Gets the activity of a failed check's nonconformance and of a "
+        "measurement that breaks a control chart rule. Empty: the buyer of the "
+        "receipt or the manufacturing order's responsible, else a traceability "
+        "manager of the company.",
     )
     require_operator = fields.Boolean(string="Operator Required", default=True)
     require_workcenter = fields.Boolean(string="Equipment Required")

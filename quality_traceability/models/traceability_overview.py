@@ -46,6 +46,8 @@ class TraceabilityOverview(models.AbstractModel):
                 "fa-lock",
                 "stock.lot",
                 [("quality_state", "!=", "released")],
+                # Why, since when, by whom and where each lot is held.
+                list_view="quality_traceability.stock_lot_quarantine_view_list",
             ),
             self._traceability_overview_tile(
                 "nonconformances",
@@ -91,7 +93,9 @@ class TraceabilityOverview(models.AbstractModel):
         ]
 
     @api.model
-    def _traceability_overview_tile(self, key, sequence, name, icon, model, domain):
+    def _traceability_overview_tile(
+        self, key, sequence, name, icon, model, domain, list_view=None
+    ):
         """One tile: the records of ``model`` that ``domain`` selects, counted
         as the caller; None when the caller cannot read ``model``."""
         records = self.env[model]
@@ -107,7 +111,10 @@ class TraceabilityOverview(models.AbstractModel):
                 "type": "ir.actions.act_window",
                 "name": name,
                 "res_model": model,
-                "views": [[False, "list"], [False, "form"]],
+                "views": [
+                    [self.env.ref(list_view).id if list_view else False, "list"],
+                    [False, "form"],
+                ],
                 "domain": domain,
                 "context": {"create": False},
                 "target": "current",

@@ -855,7 +855,7 @@ class TraceabilityScan(models.AbstractModel):
                     "%(name)s must be a finite number of at most %(limit)s in "
                     "absolute value.",
                     name=spec.name,
-                    limit=f"{MAX_NUMBER:g}",
+                    limit=format(MAX_NUMBER, "g"),
                 )
             )
         return number

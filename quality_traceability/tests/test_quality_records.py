@@ -3,6 +3,7 @@ from ast import literal_eval
 
 from lxml import etree
 
+from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, new_test_user
 
@@ -193,7 +194,31 @@ class TestQualityRecords(QualityCommon):
         order = self.builder._receive(self.vendor, self.raw, [("QR-3", 5)])
         self.assertTrue(order.user_id._is_superuser())
         lot = self.lot(self.raw, "QR-3")
-        nonconformance = self.check(lot, width=30).nonconformance_ids
+        # Recorded by an inspector, as from the scanner screen.
+        check = (
+            self.env["traceability.check"]
+            .with_user(self.inspector)
+            .create(
+                {
+                    "control_point_id": self.incoming_point.id,
+                    "lot_id": lot.id,
+                    "value_ids": [
+                        Command.create(
+                            {
+                                "spec_id": self.width_spec.id,
+                                "value_float": 30,
+                                "value_is_set": True,
+                            }
+                        ),
+                        Command.create(
+                            {"spec_id": self.visual_spec.id, "value_pass_fail": "pass"}
+                        ),
+                    ],
+                }
+            )
+        )
+        nonconformance = check.sudo().nonconformance_ids
+        self.assertEqual(nonconformance.quantity, 5)
         user = nonconformance.activity_ids.user_id
         self.assertTrue(user)
         self.assertFalse(user._is_superuser())
