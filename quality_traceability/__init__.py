@@ -1,3 +1,4 @@
+from . import report
 from . import models
 from . import controllers
 from . import wizard

@@ -452,3 +452,25 @@ def test_tools_import_no_odoo():
                 module = getattr(node, "module", None) or ""
                 assert not module.startswith("odoo"), path
                 assert not any(name.startswith("odoo") for name in names), path
+
+
+def test_pdf_chinese_text_has_its_glyphs(tmp_path):
+    """Chinese product names are drawn with a CJK font (Helvetica has no such
+    glyphs and draws boxes); poppler's pdftotext reads the text back."""
+    template = {
+        "width": 50,
+        "height": 30,
+        "elements": [element("text", 1, 1, 48, 8, field="product_name")],
+    }
+    data = pdf.render(template, [{"product_name": "保温杯 350毫升"}])
+    assert b"STSong-Light" in data
+    latin = pdf.render(template, [{"product_name": "Thermos Cup"}])
+    assert b"STSong-Light" not in latin
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    path = tmp_path / "label.pdf"
+    path.write_bytes(data)
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, check=True
+    ).stdout.decode()
+    assert "保温杯" in " ".join(text.split()).replace(" ", "")

@@ -137,3 +137,35 @@ def test_result_ids_from_rows():
     assert result.receipt_picking_ids == {5}
     assert result.vendor_ids == {9}
     assert [fact["picking_id"] for fact in result.deliveries] == [10, 11, None, False]
+
+
+def test_result_rows_read_by_name():
+    # Rows in the order of FACT_KEYS: edges go to the edges, facts to their kind.
+    assert graph.FACT_KEYS == tuple(graph.FACT_COLUMNS)
+    assert graph.FACT_KEYS[0] == "kind"
+    assert set(graph.EDGE_KEYS.values()) <= set(graph.FACT_KEYS)
+    values = dict.fromkeys(graph.FACT_KEYS)
+    values.update(
+        kind=graph.EDGE_KIND,
+        lot_id=1,
+        other_lot_id=3,
+        production_id=40,
+        date="2026-01-02",
+        quantity=2.5,
+    )
+    edge_row = tuple(values[key] for key in graph.FACT_KEYS)
+    result = graph.TraceResult(direction=graph.FORWARD, root_ids=(1,))
+    result.add_rows([edge_row, fact_row("delivery", 3, 10, 7)])
+    assert result.edges == [
+        {
+            "src": 1,
+            "dst": 3,
+            "production_id": 40,
+            "unbuild_id": None,
+            "date": "2026-01-02",
+            "quantity": 2.5,
+        }
+    ]
+    assert result.delivery_picking_ids == {10}
+    assert graph.EDGE_KIND not in result.facts
+    assert result.facts["delivery"][0]["kind"] == "delivery"

@@ -314,7 +314,10 @@ class LabelTemplate(models.Model):
 
         The name is Odoo's display name, ``[code] name``, in the user's language;
         variants (and contexts that change names: a partner's own product names)
-        take it from the ORM.
+        take it from the ORM. Read through the ORM for every product, the
+        benchmark's 1,000 ZPL lot labels of one product took 6.2 ms instead of
+        4.5 ms (medians of 41 runs). ``tests/test_label_value_paths.py`` checks
+        these values against the ORM's on generated products, lots and contexts.
         """
         products = self.env["product.product"].browse(product_ids)
         products.check_access("read")

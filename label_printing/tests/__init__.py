@@ -1,4 +1,5 @@
 from . import test_label_template
+from . import test_label_value_paths
 from . import test_label_print
 from . import test_label_serials_packages
 from . import test_label_tour

@@ -12,6 +12,8 @@ import qrcode
 from barcode.codex import Code128, Gs1_128
 from barcode.ean import EAN13
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 
 from . import datamatrix
@@ -26,8 +28,22 @@ from .layout import (
 )
 
 FONT = "Helvetica"
+# Text outside Latin-1 (Chinese product names...): Adobe's CID font for Simplified
+# Chinese, which reportlab ships (no font file to embed); Helvetica has no such
+# glyphs and would draw boxes.
+CJK_FONT = "STSong-Light"
 GROUP_SEPARATOR = "\x1d"
 FNC1 = "\xf1"
+
+
+def text_font(text):
+    """The font that has the glyphs of ``text``: Helvetica for Latin-1, else the
+    CJK font (registered on first use)."""
+    if all(ord(char) < 256 for char in text or ""):
+        return FONT
+    if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
+    return CJK_FONT
 
 
 def _runs(row):
@@ -89,10 +105,22 @@ class PdfRenderer:
         return left, bottom, width, height
 
     def _text(self, canvas, left, bottom, width, height, text, font_size):
-        text, size = fit_text(text, width, font_size, height)
+        font = text_font(text)
+        if font == FONT:
+            text, size = fit_text(text, width, font_size, height)
+        else:
+            text, size = fit_text(
+                text,
+                width,
+                font_size,
+                height,
+                measure=lambda value, points: pdfmetrics.stringWidth(
+                    value, font, points
+                ),
+            )
         if not text:
             return
-        canvas.setFont(FONT, size)
+        canvas.setFont(font, size)
         # Vertically centred on the box: cap height about 0.7 em.
         baseline = bottom + (height - size * 0.7) / 2
         canvas.drawString(left, baseline, text)

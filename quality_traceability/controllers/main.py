@@ -15,8 +15,6 @@ from ..tools import gs1
 # Trace codes are URL-safe base64 (secrets.token_urlsafe): anything else is unknown
 # without asking the database.
 TRACE_CODE_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
-# Product tracking that the key qualifier of a Digital Link names.
-GS1_TRACKING = {"10": "lot", "21": "serial"}
 BADGE_LEVELS = frozenset(
     ["primary", "secondary", "success", "info", "warning", "danger"]
 )
@@ -98,24 +96,16 @@ def status_badge(value, default_level):
     }
 
 
-def gtin_barcodes(gtin14):
-    """The product barcodes a GTIN-14 stands for: itself and its GTIN-13, GTIN-12
-    (UPC-A) and GTIN-8 forms, those without the leading zeros."""
-    return sorted(
-        {gtin14} | {gtin14[cut:] for cut in (1, 2, 6) if gtin14[:cut] == "0" * cut}
-    )
-
-
 class TraceabilityPublicPage(http.Controller):
     """The consumer page of a lot or serial number, open without login.
 
     Found by its random trace code or by its GS1 Digital Link (GTIN and lot or
-    serial number). Unknown and malformed codes get the same "not found" page
-    with status 404: the answer tells nothing about which codes exist. A client
-    address gets 429 beyond the system parameter
-    ``quality_traceability.public_rate_limit`` lookups a minute (default 60, 0:
-    no limit); a Digital Link longer than ``gs1.DIGITAL_LINK_MAX_LENGTH`` gets
-    414 before it is read.
+    serial number, looked up by ``stock.lot._traceability_find_by_gs1``).
+    Unknown and malformed codes get the same "not found" page with status 404:
+    the answer tells nothing about which codes exist. A client address gets 429
+    beyond the system parameter ``quality_traceability.public_rate_limit``
+    lookups a minute (default 60, 0: no limit); a Digital Link longer than
+    ``gs1.DIGITAL_LINK_MAX_LENGTH`` gets 414 before it is read.
     """
 
     @http.route(
@@ -162,7 +152,22 @@ class TraceabilityPublicPage(http.Controller):
                 ],
                 status=414,
             )
-        return self._traceability_render(self._traceability_find_by_digital_link(uri))
+        try:
+            elements = gs1.parse_digital_link(uri)
+        except gs1.GS1Error:
+            elements = {}
+        # sudo: the Digital Link is public by design; the lookup keeps to the
+        # company that owns the GTIN and only the lot's public values are shown.
+        lot = (
+            request.env["stock.lot"]
+            .sudo()
+            ._traceability_find_by_gs1(
+                elements.get("01"),
+                lot_name=elements.get("10"),
+                serial=elements.get("21"),
+            )
+        )
+        return self._traceability_render(lot)
 
     # ------------------------------------------------------------------
     # Helpers
@@ -203,57 +208,6 @@ class TraceabilityPublicPage(http.Controller):
         path = f"/01/{quote(gtin, safe='')}/{ai}/{quote(value, safe='')}"
         query = request.httprequest.query_string.decode("latin-1")
         return f"{path}?{query}" if query else path
-
-    def _traceability_find_by_digital_link(self, uri):
-        """The lot of a GS1 Digital Link URI, or an empty recordset.
-
-        The GTIN, the lot or serial number and the data attributes of the query
-        string (such as ``17``, the expiry date) must be valid GS1 values; the
-        serial number (21) wins over the lot (10) when both are given. The product
-        is found by its barcode (the GTIN in any of its lengths) and must be
-        tracked by lot for 10, by serial number for 21.
-
-        Lot names are guessable and unique only per company: the lot must belong
-        to the company that owns the GTIN, the company (and its branches) of the
-        first product (lowest id, archived ones included) that took the GTIN as
-        barcode. A product of another company given the same barcode later, and
-        its lots, are never reached here. A GTIN first taken by a product shared
-        between companies names no owner: its lot is found only when the lots of
-        that name all belong to one company; when several companies have one, the
-        answer is "not found" rather than one of them.
-        """
-        lots = request.env["stock.lot"]
-        try:
-            elements = gs1.parse_digital_link(uri)
-        except gs1.GS1Error:
-            return lots.browse()
-        ai = "21" if "21" in elements else "10"
-        if ai not in elements:
-            return lots.browse()
-        # Anyone may ask: products, companies and lots are read as superuser,
-        # and only the lot found leaves this method.
-        products = (
-            request.env["product.product"]
-            .sudo()
-            .with_context(active_test=False)
-            .search(
-                [("barcode", "in", gtin_barcodes(elements["01"]))],
-                order="id",
-            )
-        )
-        tracked = products.filtered(
-            lambda product: product.tracking == GS1_TRACKING[ai]
-        )
-        if not tracked:
-            return lots.browse()
-        domain = [("name", "=", elements[ai]), ("product_id", "in", tracked.ids)]
-        owner = products[0].company_id
-        if owner:
-            domain.append(("company_id", "child_of", owner.id))
-        found = lots.sudo().search(domain, order="id")
-        if len({lot.company_id.id for lot in found}) > 1 and not owner:
-            return lots.browse()
-        return found[:1]
 
     def _traceability_render(self, lot):
         if not lot:

@@ -3,7 +3,6 @@ from . import stock_lot
 from . import traceability_flow_builder
 from . import stock_move
 from . import stock_move_line
-from . import traceability_export_mixin
 from . import traceability_genealogy
 from . import traceability_trace
 from . import res_company

@@ -2,8 +2,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
-from .traceability_genealogy import PARTNER_USAGES
-
 
 class StockLocation(models.Model):
     _inherit = "stock.location"
@@ -42,8 +40,6 @@ class StockLocation(models.Model):
         # After the create: context defaults count too.
         if locations.filtered("traceability_quarantine"):
             self._traceability_check_quarantine_right()
-        if any(usage in PARTNER_USAGES for usage in locations.mapped("usage")):
-            self.env["traceability.genealogy"]._cached_answers_changed()
         return locations
 
     def write(self, vals):
@@ -52,13 +48,4 @@ class StockLocation(models.Model):
             for location in self
         ):
             self._traceability_check_quarantine_right()
-        usage = vals.get("usage")
-        border_moves = "usage" in vals and any(
-            location.usage != usage
-            and (location.usage in PARTNER_USAGES or usage in PARTNER_USAGES)
-            for location in self
-        )
-        result = super().write(vals)
-        if border_moves:
-            self.env["traceability.genealogy"]._cached_answers_changed()
-        return result
+        return super().write(vals)

@@ -693,3 +693,68 @@ class StockLot(models.Model):
             lot.traceability_location_ids = quants.filtered(
                 lambda quant, lot=lot._origin: quant.lot_id == lot
             ).location_id
+
+    # ------------------------------------------------------------------
+    # Lookup by GS1 key: GTIN with a lot or serial number
+    # ------------------------------------------------------------------
+    @api.model
+    def _traceability_gtin_barcodes(self, gtin14):
+        """The product barcodes a GTIN-14 stands for: itself and its GTIN-13,
+        GTIN-12 (UPC-A) and GTIN-8 forms, those without the leading zeros."""
+        return sorted(
+            {gtin14} | {gtin14[cut:] for cut in (1, 2, 6) if gtin14[:cut] == "0" * cut}
+        )
+
+    @api.model
+    def _traceability_find_by_gs1(self, gtin, lot_name=None, serial=None):
+        """The lot named by a GTIN (01) and a lot (10) or a serial number (21),
+        or an empty recordset. The serial number wins over the lot when both
+        are given.
+
+        The GTIN is any of its lengths (8, 12, 13 or 14 digits) with a valid
+        check digit. The product is found by its barcode (the GTIN in any of
+        its lengths, archived products included) and must be tracked by lot for
+        a lot, by serial number for a serial number.
+
+        Lot names are guessable and unique only per company: the lot must
+        belong to the company that owns the GTIN, the company (and its
+        branches) of the first product (lowest id) that took the GTIN as
+        barcode. A product of another company given the same barcode later, and
+        its lots, are never reached. A GTIN first taken by a product shared
+        between companies names no owner: its lot is found only when the lots
+        of that name all belong to one company; when several companies have
+        one, the answer is empty rather than one of them.
+
+        Products and lots are read with the rights of this environment: a
+        scanner or a device finds only the lots its user may read (the owner is
+        then the first product that user may read). The public Digital Link
+        page calls it as superuser by design: anyone may look up a lot whose
+        GTIN and name they know, and the page shows only the lot's public
+        values (:meth:`_traceability_public_values`).
+        """
+        tracking, name = ("serial", serial) if serial is not None else ("lot", lot_name)
+        if not isinstance(gtin, str) or not isinstance(name, str) or not name:
+            return self.browse()
+        try:
+            gtin14 = gs1.validate("01", gtin)
+        except gs1.GS1Error:
+            return self.browse()
+        products = (
+            self.env["product.product"]
+            .with_context(active_test=False)
+            .search(
+                [("barcode", "in", self._traceability_gtin_barcodes(gtin14))],
+                order="id",
+            )
+        )
+        tracked = products.filtered(lambda product: product.tracking == tracking)
+        if not tracked:
+            return self.browse()
+        domain = [("name", "=", name), ("product_id", "in", tracked.ids)]
+        owner = products[0].company_id
+        if owner:
+            domain.append(("company_id", "child_of", owner.id))
+        found = self.search(domain, order="id")
+        if not owner and len({lot.company_id.id for lot in found}) > 1:
+            return self.browse()
+        return found[:1]

@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, models
+from odoo import models
 from odoo.tools.sql import create_index
 
 
@@ -16,19 +16,6 @@ class StockMove(models.Model):
             ["unbuild_id"],
             where="unbuild_id IS NOT NULL",
         )
-        return result
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        moves = super().create(vals_list)
-        if moves.filtered("unbuild_id"):
-            self.env["traceability.genealogy"]._cached_answers_changed()
-        return moves
-
-    def write(self, vals):
-        result = super().write(vals)
-        if vals.get("unbuild_id"):
-            self.env["traceability.genealogy"]._cached_answers_changed()
         return result
 
     def _traceability_allows_unreleased(self):

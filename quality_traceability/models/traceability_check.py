@@ -281,10 +281,18 @@ class TraceabilityCheck(models.Model):
 
     @api.model
     def _next_names(self, count):
-        """``count`` references from the check sequence, in one query when it
-        is a standard (PostgreSQL) sequence: devices send scans by hundreds."""
+        """``count`` references from the check sequence, drawn through Odoo's
+        sequence API: the sequence ``next_by_code()`` would use (the company's,
+        else the shared one), searched once for the batch, then one
+        ``next_by_id()`` per reference (prefix, padding, date ranges and no-gap
+        sequences as Odoo handles them). Devices send scans by hundreds: on
+        ``setup/bench.sh scans`` the device API stays RATIO times faster than
+        XML-RPC ``create`` one by one (24-29 with one ``nextval()`` query per
+        batch)."""
         if not count:
             return []
+        # sudo: whoever may record a check draws its reference; reading the
+        # sequence configuration is not otherwise needed (device users).
         sequence = (
             self.env["ir.sequence"]
             .sudo()
@@ -297,27 +305,9 @@ class TraceabilityCheck(models.Model):
                 limit=1,
             )
         )
-        if (
-            not sequence
-            or sequence.implementation != "standard"
-            or sequence.use_date_range
-        ):
-            return [
-                self.env["ir.sequence"].next_by_code("traceability.check") or "/"
-                for _index in range(count)
-            ]
-        self.env.cr.execute(
-            SQL(
-                "SELECT nextval(%s) FROM generate_series(1, %s)",
-                f"ir_sequence_{sequence.id:03d}",
-                count,
-            )
-        )
-        prefix, suffix = sequence._get_prefix_suffix()
-        return [
-            f"{prefix}{number:0{sequence.padding}d}{suffix}"
-            for (number,) in self.env.cr.fetchall()
-        ]
+        if not sequence:
+            return ["/"] * count
+        return [sequence.next_by_id() for _index in range(count)]
 
     def _check_required_values(self):
         """Every required measurement has a value, the control point's required

@@ -1,14 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from collections import defaultdict
-
-from odoo import api, models, tools
+from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..tools.sql_ids import int_array_literal
 from ..tools.trace_graph import (
     BACKWARD,
-    FACT_KINDS,
+    FACT_COLUMNS,
     FORWARD,
     TRACE_PARTS,
     TraceResult,
@@ -86,6 +84,24 @@ unbuild_steps(cur_id, next_id) AS MATERIALIZED (
        AND cur_move.state = 'done' AND next_move.state = 'done'
 )"""
 
+# The kind of fact of a move line of the closure (``ml``, its move ``m``, its
+# destination ``dst``): the first of these conditions that holds, else the border
+# kind that _border_crossing gives a done line. Kinds of trace_graph.FACT_KINDS.
+_LINE_KINDS = {
+    "wip": """ml.state != 'done' AND m.raw_material_production_id IS NOT NULL
+              AND (SELECT wip_mo.state FROM mrp_production wip_mo
+                    WHERE wip_mo.id = m.raw_material_production_id)
+                  NOT IN ('done', 'cancel')""",
+    "reserved": """ml.state != 'done' AND m.raw_material_production_id IS NULL
+                   AND ml.picking_id IS NOT NULL AND ml.quantity > 0""",
+    "consumed": """ml.state = 'done'
+                   AND (m.raw_material_production_id IS NOT NULL
+                        OR dst.usage = 'production' AND m.unbuild_id IS NOT NULL)""",
+    "scrap": "ml.state = 'done' AND m.scrapped",
+    "made": """ml.state = 'done'
+               AND (m.production_id IS NOT NULL OR m.unbuild_id IS NOT NULL)""",
+}
+
 # Every move line of the lots of the closure, with the kind of fact it is.
 _LINES = """
 lines AS MATERIALIZED (
@@ -104,22 +120,8 @@ lines AS MATERIALIZED (
            ) AS order_id,
            CASE WHEN ml.state = 'done' THEN ml.location_dest_id
                 ELSE ml.location_id END AS location_id,
-           CASE
-               WHEN ml.state != 'done' AND m.raw_material_production_id IS NOT NULL
-                   THEN CASE WHEN (SELECT wip_mo.state FROM mrp_production wip_mo
-                                    WHERE wip_mo.id = m.raw_material_production_id)
-                                  NOT IN ('done', 'cancel')
-                             THEN 'wip' END
-               WHEN ml.state != 'done'
-                   THEN CASE WHEN ml.picking_id IS NOT NULL AND ml.quantity > 0
-                             THEN 'reserved' END
-               WHEN m.raw_material_production_id IS NOT NULL
-                    OR dst.usage = 'production' AND m.unbuild_id IS NOT NULL
-                   THEN 'consumed'
-               WHEN m.scrapped THEN 'scrap'
-               WHEN m.production_id IS NOT NULL OR m.unbuild_id IS NOT NULL
-                   THEN 'made'
-               ELSE %(border_kind)s
+           CASE %(line_kinds)s
+                WHEN ml.state = 'done' THEN %(border_kind)s
            END AS kind
       FROM closure
       JOIN stock_move_line ml ON ml.lot_id = closure.lot_id
@@ -128,29 +130,6 @@ lines AS MATERIALIZED (
       LEFT JOIN stock_picking picking ON picking.id = ml.picking_id
      WHERE ml.state != 'cancel' AND ml.company_id = ANY(%(companies)s)
 )"""
-
-# When only receipts, deliveries and returns are asked: the done lines of the
-# closure that cross the company's border, found by the ids of the partners'
-# locations (constants), without reading their moves or locations.
-# %(border_kind)s and %(crossing)s are built by _border_crossing.
-_SELECT_BORDER_FACTS = """
-SELECT %(border_kind)s, ml.lot_id, NULL::int, NULL::int, NULL::int, ml.picking_id,
-       picking.partner_id, partner.commercial_partner_id,
-       COALESCE(
-           picking.sale_id,
-           (SELECT pol.order_id
-              FROM stock_move m
-              JOIN purchase_order_line pol ON pol.id = m.purchase_line_id
-             WHERE m.id = ml.move_id)
-       ),
-       ml.location_dest_id, ml.result_package_id, ml.date,
-       ml.quantity_product_uom::float8, NULL::float8
-  FROM closure
-  JOIN stock_move_line ml ON ml.lot_id = closure.lot_id
-  LEFT JOIN stock_picking picking ON picking.id = ml.picking_id
-  LEFT JOIN res_partner partner ON partner.id = picking.partner_id
- WHERE ml.state = 'done' AND ml.company_id = ANY(%(companies)s)
-   AND (%(crossing)s)"""
 
 #: Usages of the locations that stand for partners: a done line from or to one of
 #: them crosses the company's border.
@@ -186,33 +165,128 @@ links AS (
      WHERE i.dst_usage = 'production'
 )"""
 
-# Fact rows: the columns of trace_graph.FACT_KEYS, the kind first. Quantities are
-# read as float8: Odoo's own floats, without converting decimals one by one.
-_SELECT_EDGES = """
-SELECT 'edge', src, dst, production_id, unbuild_id, NULL::int, NULL::int,
-       NULL::int, NULL::int, NULL::int, NULL::int, MAX(date),
-       SUM(quantity)::float8, NULL::float8
-  FROM links
- GROUP BY src, dst, production_id, unbuild_id"""
+# The common table expressions the parts below read, in the order they are
+# written: ``closure`` (the lots, always first), then those a part names.
+_CTES = {
+    "lines": _LINES,
+    "unbuild_steps": _UNBUILD_STEPS,
+    "links": _LINKS,
+}
 
-_SELECT_LINE_FACTS = """
-SELECT mv.kind, mv.lot_id, NULL, mv.production_id, mv.unbuild_id, mv.picking_id,
-       mv.partner_id, partner.commercial_partner_id, mv.order_id, mv.location_id,
-       mv.result_package_id, mv.date, mv.quantity::float8, NULL::float8
+# Where the facts come from: one part per source, giving the kinds of facts
+# named in ``kinds`` (``edges``: the links between lots, rows of kind "edge").
+# ``columns`` maps keys of trace_graph.FACT_KEYS to their SQL expression (the
+# others are NULL), ``from`` is the rest of the SELECT, ``ctes`` the common table
+# expressions it reads. The statement is the UNION ALL of the parts asked, each
+# selecting FACT_KEYS in order, by name.
+_FACT_PARTS = {
+    "edges": {
+        "kinds": ("edges",),
+        "ctes": ("lines", "unbuild_steps", "links"),
+        "columns": {
+            "kind": "'edge'",
+            "lot_id": "src",
+            "other_lot_id": "dst",
+            "production_id": "production_id",
+            "unbuild_id": "unbuild_id",
+            "date": "MAX(date)",
+            "quantity": "SUM(quantity)",
+        },
+        "from": """
+  FROM links
+ GROUP BY src, dst, production_id, unbuild_id""",
+    },
+    # Every kind of move line, from the lines of the closure.
+    "lines": {
+        "kinds": (*_LINE_KINDS, *_BORDER_KINDS),
+        "ctes": ("lines",),
+        "columns": {
+            "kind": "mv.kind",
+            "lot_id": "mv.lot_id",
+            "production_id": "mv.production_id",
+            "unbuild_id": "mv.unbuild_id",
+            "picking_id": "mv.picking_id",
+            "partner_id": "mv.partner_id",
+            "commercial_partner_id": "partner.commercial_partner_id",
+            "order_id": "mv.order_id",
+            "location_id": "mv.location_id",
+            "package_id": "mv.result_package_id",
+            "date": "mv.date",
+            "quantity": "mv.quantity",
+        },
+        "from": """
   FROM lines mv
   LEFT JOIN res_partner partner ON partner.id = mv.partner_id
- WHERE mv.kind = ANY(%(kinds)s)"""
-
-_SELECT_STOCK = """
-SELECT 'stock', quant.lot_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-       quant.location_id, quant.package_id, NULL, quant.quantity::float8,
-       quant.reserved_quantity::float8
+ WHERE mv.kind = ANY(%(kinds)s)""",
+    },
+    # When only receipts, deliveries and returns are asked: the done lines of
+    # the closure that cross the company's border, found by the ids of the
+    # partners' locations (constants), without reading their moves or locations.
+    "border": {
+        "kinds": tuple(_BORDER_KINDS),
+        "ctes": (),
+        "columns": {
+            "kind": "%(border_kind)s",
+            "lot_id": "ml.lot_id",
+            "picking_id": "ml.picking_id",
+            "partner_id": "picking.partner_id",
+            "commercial_partner_id": "partner.commercial_partner_id",
+            "order_id": """COALESCE(
+           picking.sale_id,
+           (SELECT pol.order_id
+              FROM stock_move m
+              JOIN purchase_order_line pol ON pol.id = m.purchase_line_id
+             WHERE m.id = ml.move_id)
+       )""",
+            "location_id": "ml.location_dest_id",
+            "package_id": "ml.result_package_id",
+            "date": "ml.date",
+            "quantity": "ml.quantity_product_uom",
+        },
+        "from": """
+  FROM closure
+  JOIN stock_move_line ml ON ml.lot_id = closure.lot_id
+  LEFT JOIN stock_picking picking ON picking.id = ml.picking_id
+  LEFT JOIN res_partner partner ON partner.id = picking.partner_id
+ WHERE ml.state = 'done' AND ml.company_id = ANY(%(companies)s)
+   AND (%(crossing)s)""",
+    },
+    "stock": {
+        "kinds": ("stock",),
+        "ctes": (),
+        "columns": {
+            "kind": "'stock'",
+            "lot_id": "quant.lot_id",
+            "location_id": "quant.location_id",
+            "package_id": "quant.package_id",
+            "quantity": "quant.quantity",
+            "reserved_quantity": "quant.reserved_quantity",
+        },
+        "from": """
   FROM closure
   JOIN stock_quant quant ON quant.lot_id = closure.lot_id
   JOIN stock_location loc ON loc.id = quant.location_id
  WHERE loc.usage = 'internal'
    AND quant.company_id = ANY(%(companies)s)
-   AND (quant.quantity != 0 OR quant.reserved_quantity != 0)"""
+   AND (quant.quantity != 0 OR quant.reserved_quantity != 0)""",
+    },
+}
+
+
+def _part_select(part):
+    """The SELECT of a part of :data:`_FACT_PARTS`: every key of ``FACT_KEYS``
+    in order, named, cast to its type (NULL when the part lacks it), so that the
+    parts' UNION ALL lines up by name. Quantities are read as float8: Odoo's own
+    floats, without converting decimals one by one."""
+    columns = part["columns"]
+    return (
+        "\nSELECT "
+        + ",\n       ".join(
+            f"({columns.get(key, 'NULL')})::{sql_type} AS {key}"
+            for key, sql_type in FACT_COLUMNS.items()
+        )
+        + part["from"]
+    )
 
 
 class TraceabilityGenealogy(models.AbstractModel):
@@ -255,7 +329,8 @@ class TraceabilityGenealogy(models.AbstractModel):
             return result
         self.env.flush_all()
         cr = self.env.cr
-        cr.execute(self._closure_query(root_ids, direction))
+        database = self._database_facts()
+        cr.execute(self._closure_query(root_ids, direction, database["unbuilds"]))
         result.lots = lots_found = {
             lot_id: {
                 "name": name,
@@ -267,39 +342,53 @@ class TraceabilityGenealogy(models.AbstractModel):
         }
         if not lots_found or not parts:
             return result
-        cr.execute(self._facts_query(list(lots_found), parts))
-        edges = result.edges
-        rows_by_kind = defaultdict(list)
-        for row in cr.fetchall():
-            if row[0] == "edge":
-                edges.append(
-                    {
-                        "src": row[1],
-                        "dst": row[2],
-                        "production_id": row[3],
-                        "unbuild_id": row[4],
-                        "date": row[11],
-                        "quantity": row[12],
-                    }
-                )
-            else:
-                rows_by_kind[row[0]].append(row)
-        for kind, rows in rows_by_kind.items():
-            result.facts.add_rows(kind, rows)
-        if edges:
-            levels = compute_levels(root_ids, edges, direction)
+        cr.execute(self._facts_query(list(lots_found), parts, database["locations"]))
+        result.add_rows(cr.fetchall())
+        if result.edges:
+            levels = compute_levels(root_ids, result.edges, direction)
             for lot_id, lot in lots_found.items():
                 lot["level"] = levels.get(lot_id, 0)
         return result
 
     @api.model
-    def _closure_query(self, root_ids, direction):
+    def _database_facts(self):
+        """What the statements of a trace are built on, read in one round trip
+        at every trace (nothing cached: the answers follow every change at once):
+
+        * ``unbuilds``: whether the database has moves of unbuild orders; without
+          any, the walk leaves their step out;
+        * ``locations``: usage of :data:`PARTNER_USAGES` -> ids of the locations of
+          that usage, archived ones included.
+        """
+        self.env["stock.move"].flush_model(["unbuild_id"])
+        self.env["stock.location"].flush_model(["usage"])
+        location_ids = SQL(", ").join(
+            SQL(
+                "ARRAY(SELECT id FROM stock_location WHERE usage = %s ORDER BY id)",
+                usage,
+            )
+            for usage in PARTNER_USAGES
+        )
+        self.env.cr.execute(
+            SQL(
+                """SELECT EXISTS(SELECT FROM stock_move WHERE unbuild_id IS NOT NULL),
+                          %s""",
+                location_ids,
+            )
+        )
+        unbuilds, *ids = self.env.cr.fetchone()
+        locations = dict(zip(PARTNER_USAGES, ids, strict=True))
+        return {"unbuilds": unbuilds, "locations": locations}
+
+    @api.model
+    def _closure_query(self, root_ids, direction, unbuilds):
         """The lots reached from the roots, with their name, product and company:
         one recursive statement (``UNION``: a lot is visited once, so diamonds
-        and cycles end), index lookups only."""
+        and cycles end), index lookups only. ``unbuilds``: whether to follow
+        unbuild orders too."""
         cur_column, next_column = _STEP_COLUMNS[direction]
         cur_location, next_location = _UNBUILD_LOCATIONS[direction]
-        if self._unbuild_moves_exist():
+        if unbuilds:
             ctes, step = _UNBUILD_STEPS + "," + _CLOSURE, _STEP_WITH_UNBUILDS
         else:
             ctes, step = _CLOSURE, _STEP
@@ -323,67 +412,45 @@ class TraceabilityGenealogy(models.AbstractModel):
         )
 
     @api.model
-    @tools.ormcache()
-    def _unbuild_moves_exist(self):
-        """Whether the database has moves of unbuild orders: without any, the
-        walk leaves their step out. Cached until moves are given to an unbuild
-        order (see ``stock.move`` and :meth:`_cached_answers_changed`)."""
-        self.env["stock.move"].flush_model(["unbuild_id"])
-        self.env.cr.execute(
-            "SELECT 1 FROM stock_move WHERE unbuild_id IS NOT NULL LIMIT 1"
-        )
-        return bool(self.env.cr.fetchone())
-
-    @api.model
-    def _cached_answers_changed(self):
-        """Moves were given to an unbuild order, or a partner's location was
-        added or changed usage: clear the cached answers (``_unbuild_moves_exist``,
-        ``_border_crossing``) now, which other workers follow at their next
-        request, and again once the change is committed, so that a trace run
-        meanwhile in another thread, which could not see it yet, does not keep
-        its answer."""
-        registry = self.env.registry
-        registry.clear_cache()
-        postcommit = self.env.cr.postcommit
-        if not postcommit.data.get("quality_traceability.clear_cache"):
-            postcommit.data["quality_traceability.clear_cache"] = True
-            postcommit.add(registry.clear_cache)
-
-    @api.model
-    def _facts_query(self, lot_ids, parts):
-        """The asked parts about the lots of a closure, in one statement.
+    def _facts_query(self, lot_ids, parts, locations):
+        """The asked parts about the lots of a closure, in one statement: the
+        ``UNION ALL`` of the parts of :data:`_FACT_PARTS` that give them.
 
         The lots come as a constant array, so that the planner knows how many
         there are: index lookups for a few lots, hash joins for thousands.
+        ``locations``: the partners' locations by usage (:meth:`_database_facts`).
         """
-        line_kinds = [kind for kind in FACT_KINDS if kind in parts and kind != "stock"]
+        line_kinds = [kind for kind in _FACT_PARTS["lines"]["kinds"] if kind in parts]
+        # Border facts asked alone are read without the lines of the closure.
         border_only = "edges" not in parts and set(line_kinds) <= set(_BORDER_KINDS)
-        ctes = [_LOTS]
-        selects = []
-        if border_only:
-            if line_kinds:
-                selects.append(_SELECT_BORDER_FACTS)
-        else:
-            ctes.append(_LINES)
-            if "edges" in parts:
-                ctes += [_UNBUILD_STEPS, _LINKS]
-                selects.append(_SELECT_EDGES)
-            if line_kinds:
-                selects.append(_SELECT_LINE_FACTS)
-        if "stock" in parts:
-            selects.append(_SELECT_STOCK)
-        # Links are listed from the consumed line, whatever the direction.
-        cur_location, next_location = _UNBUILD_LOCATIONS[FORWARD]
-        query = "WITH" + ",".join(ctes) + "\n" + "\nUNION ALL".join(selects)
+        sources = ["border" if border_only else "lines", "edges", "stock"]
+        selected = [
+            _FACT_PARTS[source]
+            for source in sources
+            if parts.intersection(_FACT_PARTS[source]["kinds"])
+        ]
+        needed = {cte for part in selected for cte in part["ctes"]}
+        ctes = [_LOTS] + [sql for name, sql in _CTES.items() if name in needed]
+        query = (
+            "WITH"
+            + ",".join(ctes)
+            + "\nUNION ALL".join(_part_select(part) for part in selected)
+        )
         # The full trace's lines may be of any border kind, then filtered.
         border_kind, crossing = self._border_crossing(
-            tuple(line_kinds) if border_only else tuple(_BORDER_KINDS)
+            line_kinds if border_only else list(_BORDER_KINDS), locations
         )
+        # Links are listed from the consumed line, whatever the direction.
+        cur_location, next_location = _UNBUILD_LOCATIONS[FORWARD]
         return SQL(
             query,
             lot_ids=int_array_literal(lot_ids),
             companies=list(self.env.companies.ids),
             kinds=line_kinds,
+            line_kinds=SQL(" ").join(
+                SQL("WHEN %s THEN %s", SQL(condition), kind)
+                for kind, condition in _LINE_KINDS.items()
+            ),
             border_kind=border_kind,
             crossing=crossing,
             cur_location=SQL.identifier(cur_location),
@@ -391,18 +458,13 @@ class TraceabilityGenealogy(models.AbstractModel):
         )
 
     @api.model
-    @tools.ormcache("kinds")
-    def _border_crossing(self, kinds):
+    def _border_crossing(self, kinds, locations):
         """``(kind, crossing)``: the SQL expression of the border kind of a done
-        move line ``ml`` among ``kinds`` (a tuple of ``_BORDER_KINDS``), and the
-        condition that it is one of them. The partners' locations are constants,
-        so that the planner sees how many lines cross. Cached until a location
-        of a partner's usage is added or changes usage (see ``stock.location``
-        and :meth:`_cached_answers_changed`); a deleted location's id is never
-        used again, so it does no harm until then."""
+        move line ``ml`` among ``kinds`` (of ``_BORDER_KINDS``), and the condition
+        that it is one of them. The partners' ``locations`` (by usage) are
+        constants, so that the planner sees how many lines cross."""
         if not kinds:
             return SQL("NULL"), SQL("FALSE")
-        locations = self._border_locations()
         border = int_array_literal(locations["supplier"] + locations["customer"])
         whens, conditions = [], []
         for kind in kinds:
@@ -423,20 +485,6 @@ class TraceabilityGenealogy(models.AbstractModel):
             SQL("CASE %s END", SQL(" ").join(whens)),
             SQL(" OR ").join(conditions),
         )
-
-    @api.model
-    def _border_locations(self):
-        """Usage of :data:`PARTNER_USAGES` -> ids of the locations of that usage,
-        archived ones included."""
-        self.env["stock.location"].flush_model(["usage"])
-        self.env.cr.execute(
-            """SELECT usage, array_agg(id ORDER BY id) FROM stock_location
-                WHERE usage = ANY(%s) GROUP BY usage""",
-            [list(PARTNER_USAGES)],
-        )
-        locations = dict.fromkeys(PARTNER_USAGES, ())
-        locations.update((usage, tuple(ids)) for usage, ids in self.env.cr.fetchall())
-        return locations
 
     # ------------------------------------------------------------------
     # Start points

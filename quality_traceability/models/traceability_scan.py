@@ -17,7 +17,6 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, formatLang, mute_logger
 
-from ..controllers.main import gtin_barcodes
 from ..tools import gs1
 
 _logger = logging.getLogger(__name__)
@@ -42,7 +41,6 @@ CLIENT_UID_INDEX = "traceability_check_client_uid_uniq"
 MIN_SCAN_DATE = datetime(2000, 1, 1)
 TRACE_URL = re.compile(r"/trace/([A-Za-z0-9_-]{8,64})/?(?:[?#].*)?$")
 GS1_PREFIXES = ("]C1", "]d2", "]Q3", "]e0", "]J1", "\x1d")
-GS1_TRACKING = {"10": "lot", "21": "serial"}
 
 
 class ScanError(Exception):
@@ -184,13 +182,9 @@ class TraceabilityScan(models.AbstractModel):
                 )
             )
         gtin14 = str(gtin).zfill(14)
-        lot = self.env["stock.lot"].search(
-            [
-                ("name", "=", elements[ai]),
-                ("product_id.barcode", "in", gtin_barcodes(gtin14)),
-                ("product_id.tracking", "=", GS1_TRACKING[ai]),
-            ],
-            limit=1,
+        # With the caller's rights: another company's lot is unknown here.
+        lot = self.env["stock.lot"]._traceability_find_by_gs1(
+            gtin14, lot_name=elements.get("10"), serial=elements.get("21")
         )
         if not lot:
             raise ScanError(

@@ -396,42 +396,6 @@ class TraceabilityTrace(models.TransientModel):
     # ------------------------------------------------------------------
     # Exports
     # ------------------------------------------------------------------
-    def _export_rows(self):
-        self.ensure_one()
-        header = [
-            self.env._("Level"),
-            self.env._("Kind"),
-            self.env._("Product"),
-            self.env._("Lot/Serial"),
-            self.env._("Document"),
-            self.env._("Order"),
-            self.env._("Partner"),
-            self.env._("Location"),
-            self.env._("Date"),
-            self.env._("Quantity"),
-            self.env._("Unit"),
-        ]
-        kind_field = self.env["traceability.trace.line"]._fields["kind"]
-        kinds = dict(kind_field._description_selection(self.env))
-        rows = []
-        for line in self.line_ids:
-            rows.append(
-                [
-                    line.level,
-                    kinds[line.kind],
-                    line.product_id.display_name,
-                    line.lot_id.name,
-                    line.document.display_name if line.document else "",
-                    line.order.display_name if line.order else "",
-                    line.partner_id.display_name or "",
-                    line.location_id.display_name or "",
-                    line.date,
-                    line.quantity if line.kind != "lot" else "",
-                    line.uom_id.name or "",
-                ]
-            )
-        return header, rows
-
     def _export_filename(self):
         name = "".join(
             c if c.isalnum() or c in "-_" else "_" for c in self.name or "trace"
@@ -439,16 +403,15 @@ class TraceabilityTrace(models.TransientModel):
         return f"trace-{self.direction}-{name[:40]}"
 
     def action_export_csv(self):
-        return self._traceability_export(
-            self._export_filename(), *self._export_rows(), "csv"
+        self.ensure_one()
+        return self.env["traceability.report.trace"]._report_download(
+            self, self._export_filename(), "csv"
         )
 
     def action_export_xlsx(self):
-        return self._traceability_export(
-            self._export_filename(),
-            *self._export_rows(),
-            "xlsx",
-            sheet=self.env._("Trace"),
+        self.ensure_one()
+        return self.env["traceability.report.trace"]._report_download(
+            self, self._export_filename(), "xlsx", sheet=self.env._("Trace")
         )
 
     def action_open_lots(self):

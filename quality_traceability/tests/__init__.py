@@ -31,3 +31,4 @@ from . import test_production_date
 from . import test_i18n_views
 from . import test_quality_records
 from . import test_hold_migration
+from . import test_lot_lookup

@@ -45,6 +45,8 @@ MATRIX = {
     "traceability.lot.event":         "---- ---- ---- ---- ---- -r-- -r-- -r-- -r--",
     "traceability.nonconformance":    "---- ---- ---- ---- ---- crw- crwu crw- crwu",
     "traceability.quality.report":    "---- ---- ---- ---- ---- -r-- -r-- -r-- -r--",
+    "traceability.report.table":      NONE,
+    "traceability.report.trace":      NONE,
     "traceability.scan":              NONE,
     "traceability.spc.point":         "---- ---- ---- ---- ---- -r-- -r-- -r-- -r--",
     "traceability.trace":             "---- ---- ---- ---- ---- crwu crwu crwu crwu",
@@ -62,6 +64,9 @@ MATRIX = {
     "recall.lot":                     "---- ---- ---- ---- ---- -r-- -r-- -rw- -r--",
     "recall.notify.wizard":           "---- ---- ---- ---- ---- ---- ---- crwu ----",
     "recall.recall":                  "---- ---- ---- ---- ---- -r-- -r-- crwu -r--",
+    "recall.report.fsma204":          NONE,
+    "recall.report.one_up_one_down":  NONE,
+    "recall.report.scope":            NONE,
     "recall.scope.line":              "---- ---- ---- ---- ---- -r-- -r-- -r-- -r--",
 }
 # fmt: on

@@ -4,6 +4,8 @@ from collections import Counter
 from odoo import Command
 from odoo.tests import Form, tagged
 
+from ..models.traceability_genealogy import _FACT_PARTS
+from ..tools.trace_graph import FACT_KEYS, TRACE_PARTS
 from .common import TraceabilityCommon
 from .report_oracle import lot_deliveries, report_backward, report_forward
 
@@ -135,11 +137,10 @@ class TestGenealogy(TraceabilityCommon):
         vu = self.lot(self.raw, "V-U")
         production = self.builder._produce(self.semi, 2, "S-U", {self.raw: [(vu, 4)]})
         shell = production.lot_producing_id
-        # Traced before any unbuild order exists: the engine caches that it can
-        # leave their step out, and the unbuild below must end that.
-        self.env.registry.clear_cache()
+        # Traced before any unbuild order exists: the walk leaves their step out,
+        # and follows it as soon as the unbuild below is done.
         self.assertFalse(
-            self.genealogy._unbuild_moves_exist(),
+            self.genealogy._database_facts()["unbuilds"],
             "this test needs a database without unbuild orders",
         )
         self.assertEqual(self.genealogy.trace(shell, "forward").lot_ids, {shell.id})
@@ -159,14 +160,14 @@ class TestGenealogy(TraceabilityCommon):
         self.assertEqual(
             [(e["src"], e["dst"]) for e in unbuild_edges], [(shell.id, vu.id)]
         )
-        self.assertTrue(self.genealogy._unbuild_moves_exist())
+        self.assertTrue(self.genealogy._database_facts()["unbuilds"])
         self.assertEqual(self.genealogy.trace(vu, "forward").lot_ids, {shell.id, vu.id})
         self.assertEqual(
             self.genealogy.trace(vu, "backward").lot_ids, {shell.id, vu.id}
         )
         self.assertEqual(self.on_hand(vu), 2)
 
-    def test_move_given_to_an_unbuild_order_ends_the_cached_answer(self):
+    def test_move_given_to_an_unbuild_order_is_seen_at_once(self):
         production = self.builder._produce(
             self.semi, 1, "S-W", {self.raw: [(self.va, 2)]}
         )
@@ -178,13 +179,28 @@ class TestGenealogy(TraceabilityCommon):
                 "product_qty": 1,
             }
         )
-        self.env.registry.clear_cache()
         self.assertFalse(
-            self.genealogy._unbuild_moves_exist(),
+            self.genealogy._database_facts()["unbuilds"],
             "this test needs a database without unbuild orders",
         )
         production.move_raw_ids.write({"unbuild_id": unbuild.id})
-        self.assertTrue(self.genealogy._unbuild_moves_exist())
+        self.assertTrue(self.genealogy._database_facts()["unbuilds"])
+
+    def test_every_part_has_a_source(self):
+        # Each kind of fact comes from one part of the statement, which selects
+        # the columns of FACT_KEYS by name.
+        kinds = [kind for part in _FACT_PARTS.values() for kind in part["kinds"]]
+        self.assertEqual(set(kinds), set(TRACE_PARTS))
+        for name, part in _FACT_PARTS.items():
+            self.assertLessEqual(set(part["columns"]), set(FACT_KEYS), name)
+        result = self.genealogy.trace(self.vb, "forward")
+        self.assertEqual(
+            {edge["src"] for edge in result.edges}, {self.vb.id, self.s1.id, self.s2.id}
+        )
+        for kind, facts in result.facts.items():
+            for fact in facts:
+                self.assertEqual(tuple(fact), FACT_KEYS)
+                self.assertEqual(fact["kind"], kind)
 
     def test_return_of_a_return(self):
         serial = self.sn[0]

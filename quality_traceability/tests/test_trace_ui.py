@@ -2,7 +2,7 @@
 import base64
 import csv
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import openpyxl
 from lxml import etree
@@ -12,6 +12,230 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import TraceabilityCommon
+
+# The trace of V-1 exported, dates pinned (see test_export_table). Empty text
+# cells stay empty in the CSV file (only text that a spreadsheet would read as a
+# formula gets a leading quote).
+TRACE_CSV = [
+    [
+        "Level",
+        "Kind",
+        "Product",
+        "Lot/Serial",
+        "Document",
+        "Order",
+        "Partner",
+        "Location",
+        "Date",
+        "Quantity",
+        "Unit",
+    ],
+    ["0", "Lot", "Test Resin", "V-1", "", "", "", "", "", "", "Units"],
+    [
+        "1",
+        "Received",
+        "Test Resin",
+        "V-1",
+        "<doc-0>",
+        "<PO>",
+        "Test Vendor",
+        "WH/Stock",
+        "2026-03-02 08:00:00",
+        "10.0",
+        "Units",
+    ],
+    [
+        "1",
+        "Consumed",
+        "Test Resin",
+        "V-1",
+        "<doc-1>",
+        "",
+        "",
+        "",
+        "2026-03-02 08:02:00",
+        "-4.0",
+        "Units",
+    ],
+    [
+        "1",
+        "In Stock",
+        "Test Resin",
+        "V-1",
+        "",
+        "",
+        "",
+        "WH/Stock",
+        "",
+        "6.0",
+        "Units",
+    ],
+    ["1", "Lot", "Test Shell", "S-<b>1</b>", "", "", "", "", "", "", "Units"],
+    [
+        "2",
+        "Produced",
+        "Test Shell",
+        "S-<b>1</b>",
+        "<doc-1>",
+        "",
+        "",
+        "WH/Stock",
+        "2026-03-02 08:01:00",
+        "2.0",
+        "Units",
+    ],
+    [
+        "2",
+        "Consumed",
+        "Test Shell",
+        "S-<b>1</b>",
+        "<doc-2>",
+        "",
+        "",
+        "",
+        "2026-03-02 08:04:00",
+        "-1.0",
+        "Units",
+    ],
+    [
+        "2",
+        "In Stock",
+        "Test Shell",
+        "S-<b>1</b>",
+        "",
+        "",
+        "",
+        "WH/Stock",
+        "",
+        "1.0",
+        "Units",
+    ],
+    ["2", "Lot", "Test Bottle", "'=SN-1", "", "", "", "", "", "", "Units"],
+    [
+        "3",
+        "Produced",
+        "Test Bottle",
+        "'=SN-1",
+        "<doc-2>",
+        "",
+        "",
+        "WH/Stock",
+        "2026-03-02 08:03:00",
+        "1.0",
+        "Units",
+    ],
+    [
+        "3",
+        "Delivered",
+        "Test Bottle",
+        "'=SN-1",
+        "<doc-3>",
+        "<SO>",
+        "Test Customer A",
+        "",
+        "2026-03-02 08:05:00",
+        "-1.0",
+        "Units",
+    ],
+]
+TRACE_XLSX = [
+    [
+        "Level",
+        "Kind",
+        "Product",
+        "Lot/Serial",
+        "Document",
+        "Order",
+        "Partner",
+        "Location",
+        "Date",
+        "Quantity",
+        "Unit",
+    ],
+    [0, "Lot", "Test Resin", "V-1", "", "", "", "", "", "", "Units"],
+    [
+        1,
+        "Received",
+        "Test Resin",
+        "V-1",
+        "<doc-0>",
+        "<PO>",
+        "Test Vendor",
+        "WH/Stock",
+        "2026-03-02 08:00:00",
+        10,
+        "Units",
+    ],
+    [
+        1,
+        "Consumed",
+        "Test Resin",
+        "V-1",
+        "<doc-1>",
+        "",
+        "",
+        "",
+        "2026-03-02 08:02:00",
+        -4,
+        "Units",
+    ],
+    [1, "In Stock", "Test Resin", "V-1", "", "", "", "WH/Stock", "", 6, "Units"],
+    [1, "Lot", "Test Shell", "S-<b>1</b>", "", "", "", "", "", "", "Units"],
+    [
+        2,
+        "Produced",
+        "Test Shell",
+        "S-<b>1</b>",
+        "<doc-1>",
+        "",
+        "",
+        "WH/Stock",
+        "2026-03-02 08:01:00",
+        2,
+        "Units",
+    ],
+    [
+        2,
+        "Consumed",
+        "Test Shell",
+        "S-<b>1</b>",
+        "<doc-2>",
+        "",
+        "",
+        "",
+        "2026-03-02 08:04:00",
+        -1,
+        "Units",
+    ],
+    [2, "In Stock", "Test Shell", "S-<b>1</b>", "", "", "", "WH/Stock", "", 1, "Units"],
+    [2, "Lot", "Test Bottle", "=SN-1", "", "", "", "", "", "", "Units"],
+    [
+        3,
+        "Produced",
+        "Test Bottle",
+        "=SN-1",
+        "<doc-2>",
+        "",
+        "",
+        "WH/Stock",
+        "2026-03-02 08:03:00",
+        1,
+        "Units",
+    ],
+    [
+        3,
+        "Delivered",
+        "Test Bottle",
+        "=SN-1",
+        "<doc-3>",
+        "<SO>",
+        "Test Customer A",
+        "",
+        "2026-03-02 08:05:00",
+        -1,
+        "Units",
+    ],
+]
 
 
 class TestTraceScreen(TraceabilityCommon):
@@ -153,6 +377,55 @@ class TestTraceScreen(TraceabilityCommon):
         values = [sheet.cell(row, 4).value for row in range(2, sheet.max_row + 1)]
         self.assertIn("=SN-1", values)
         self.assertEqual(sheet.max_row, len(trace.line_ids) + 1)
+
+    def test_export_table(self):
+        """The exported trace cell by cell (dates pinned; transfers and orders,
+        numbered by sequences, read as their symbol), in both formats."""
+        lots = self.v1 | self.s1 | self.sn1
+        lines = self.env["stock.move.line"].search(
+            [("lot_id", "in", lots.ids)], order="id"
+        )
+        self.env.flush_all()
+        base = datetime(2026, 3, 2, 8, 0, 0)
+        for index, line in enumerate(lines):
+            self.env.cr.execute(
+                "UPDATE stock_move_line SET date = %s WHERE id = %s",
+                [base + timedelta(minutes=index), line.id],
+            )
+        self.env.invalidate_all()
+        symbols = {}
+        for line in lines:
+            for record in (line.picking_id, line.move_id.production_id):
+                if record:
+                    symbols.setdefault(record.display_name, f"<doc-{len(symbols)}>")
+        symbols[self.order.display_name] = "<SO>"
+        for order in lines.move_id.purchase_line_id.order_id:
+            symbols[order.display_name] = "<PO>"
+        trace = self._open(self.v1)
+        for method, extension, expected in (
+            ("action_export_csv", "csv", TRACE_CSV),
+            ("action_export_xlsx", "xlsx", TRACE_XLSX),
+        ):
+            result = getattr(trace, method)()
+            attachment = self.env["ir.attachment"].browse(
+                int(result["url"].split("/")[3].split("?")[0])
+            )
+            self.assertEqual(attachment.name, f"trace-forward-V-1.{extension}")
+            self.assertEqual(
+                (attachment.res_model, attachment.res_id), (trace._name, trace.id)
+            )
+            data = base64.b64decode(attachment.datas)
+            if extension == "csv":
+                table = list(csv.reader(io.StringIO(data.decode())))
+            else:
+                sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+                self.assertEqual(sheet.title, "Trace")
+                table = [
+                    ["" if cell is None else cell for cell in row]
+                    for row in sheet.iter_rows(values_only=True)
+                ]
+            table = [[symbols.get(cell, cell) for cell in row] for row in table]
+            self.assertEqual(table, expected, method)
 
     def test_diagram_lots_and_partners(self):
         trace = self._open(self.v1)

@@ -31,23 +31,42 @@ FACT_KINDS = (
 #: What a trace can return besides its lots.
 TRACE_PARTS = ("edges",) + FACT_KINDS
 
+#: Keys of a fact and their SQL types: the engine's statement selects these
+#: columns, in this order, from each of its parts (a part gives NULL for the
+#: keys it lacks).
+FACT_COLUMNS = {
+    "kind": "varchar",
+    "lot_id": "int4",
+    "other_lot_id": "int4",
+    "production_id": "int4",
+    "unbuild_id": "int4",
+    "picking_id": "int4",
+    "partner_id": "int4",
+    "commercial_partner_id": "int4",
+    "order_id": "int4",
+    "location_id": "int4",
+    "package_id": "int4",
+    "date": "timestamp",
+    "quantity": "float8",
+    "reserved_quantity": "float8",
+}
+
 #: Keys of a fact, in the order of the engine's rows.
-FACT_KEYS = (
-    "kind",
-    "lot_id",
-    "other_lot_id",
-    "production_id",
-    "unbuild_id",
-    "picking_id",
-    "partner_id",
-    "commercial_partner_id",
-    "order_id",
-    "location_id",
-    "package_id",
-    "date",
-    "quantity",
-    "reserved_quantity",
-)
+FACT_KEYS = tuple(FACT_COLUMNS)
+
+#: The kind of the engine's rows that are edges, not facts.
+EDGE_KIND = "edge"
+
+#: Key of an edge -> the key of the engine's row that holds it: an edge's row
+#: has the consumed lot as its lot and the produced lot as its other lot.
+EDGE_KEYS = {
+    "src": "lot_id",
+    "dst": "other_lot_id",
+    "production_id": "production_id",
+    "unbuild_id": "unbuild_id",
+    "date": "date",
+    "quantity": "quantity",
+}
 
 
 class Facts(MutableMapping):
@@ -132,6 +151,24 @@ class TraceResult:
     lots: dict = field(default_factory=dict)
     edges: list = field(default_factory=list)
     facts: Facts = field(default_factory=Facts)
+
+    def add_rows(self, rows):
+        """Add the engine's ``rows`` (tuples in the order of :data:`FACT_KEYS`):
+        those of :data:`EDGE_KIND` to the edges, the others to the facts of their
+        kind."""
+        kind_index = FACT_KEYS.index("kind")
+        rows_by_kind = defaultdict(list)
+        for row in rows:
+            rows_by_kind[row[kind_index]].append(row)
+        edge_indexes = [
+            (key, FACT_KEYS.index(column)) for key, column in EDGE_KEYS.items()
+        ]
+        self.edges += [
+            {key: row[index] for key, index in edge_indexes}
+            for row in rows_by_kind.pop(EDGE_KIND, ())
+        ]
+        for kind, kind_rows in rows_by_kind.items():
+            self.facts.add_rows(kind, kind_rows)
 
     @property
     def lot_ids(self):

@@ -1,6 +1,4 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from collections import defaultdict
-
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
@@ -763,251 +761,23 @@ class RecallRecall(models.Model):
                 )
 
     # ------------------------------------------------------------------
-    # Exports
+    # Exports: the tables are report models (recall_management/report/)
     # ------------------------------------------------------------------
-    def _download(self, basename, header, rows, file_format):
+    def _download(self, report, file_format):
         self.ensure_one()
+        Report = self.env[report]
+        basename = Report._report_basename
         filename = f"{self.name.replace('/', '-')}-{basename}"
-        return self._traceability_export(filename, header, rows, file_format, basename)
-
-    def _scope_rows(self):
-        kinds = dict(
-            self.env["recall.scope.line"]
-            ._fields["kind"]
-            ._description_selection(self.env)
-        )
-        header = [
-            self.env._("Kind"),
-            self.env._("Product"),
-            self.env._("Lot/Serial Number"),
-            self.env._("Quantity"),
-            self.env._("Unit"),
-            self.env._("Warehouse"),
-            self.env._("Location"),
-            self.env._("Transfer"),
-            self.env._("Sales Order"),
-            self.env._("Manufacturing Order"),
-            self.env._("Partner"),
-            self.env._("Email"),
-            self.env._("Phone"),
-            self.env._("Date"),
-        ]
-        rows = [
-            [
-                kinds[line.kind],
-                line.product_id.display_name,
-                line.lot_id.name,
-                line.quantity,
-                line.uom_id.name,
-                line.warehouse_id.name,
-                line.location_id.display_name,
-                line.picking_id.name,
-                line.sale_order_id.name,
-                line.production_id.name,
-                line.partner_id.display_name,
-                line.partner_email,
-                line.partner_phone,
-                line.date,
-            ]
-            for line in self.scope_line_ids
-        ]
-        return header, rows
+        return Report._report_download(self, filename, file_format, sheet=basename)
 
     def action_export_scope_csv(self):
-        return self._download("scope", *self._scope_rows(), "csv")
+        return self._download("recall.report.scope", "csv")
 
     def action_export_scope_xlsx(self):
-        return self._download("scope", *self._scope_rows(), "xlsx")
-
-    @staticmethod
-    def _address(partner):
-        return ", ".join(
-            part
-            for part in (
-                partner.name,
-                partner.street,
-                partner.zip,
-                partner.city,
-                partner.country_id.name,
-            )
-            if part
-        )
-
-    def _fsma_rows(self):
-        """Critical tracking events of the scope (receiving, transformation,
-        shipping) with their key data elements: FSMA 204 sortable spreadsheet."""
-        self.ensure_one()
-        genealogy = self.env["traceability.genealogy"].with_company(self.company_id)
-        result = genealogy.trace(self.source_lot_ids, "forward")
-        backward = genealogy.trace(self.source_lot_ids, "backward", parts=("receipt",))
-        lots = self.env["stock.lot"].browse(list(result.lots) + list(backward.lots))
-        by_id = {lot.id: lot for lot in lots}
-        pickings = self.env["stock.picking"].browse(
-            [
-                fact["picking_id"]
-                for kind in ("receipt", "delivery")
-                for fact in result.facts[kind] + backward.facts[kind]
-                if fact["picking_id"]
-            ]
-        )
-        picking_by_id = {picking.id: picking for picking in pickings}
-        company_address = self._address(self.company_id.partner_id)
-        header = [
-            self.env._("Event"),
-            self.env._("Traceability Lot Code"),
-            self.env._("Product Description"),
-            self.env._("Quantity"),
-            self.env._("Unit of Measure"),
-            self.env._("Ship-From / Source Location"),
-            self.env._("Ship-To / Location"),
-            self.env._("Date"),
-            self.env._("Reference Document Type"),
-            self.env._("Reference Document Number"),
-            self.env._("Input Lots"),
-        ]
-        rows = []
-        seen_receipts = set()
-        for fact in backward.facts["receipt"] + result.facts["receipt"]:
-            key = (fact["lot_id"], fact["picking_id"], fact["quantity"])
-            if key in seen_receipts:
-                continue
-            seen_receipts.add(key)
-            lot = by_id[fact["lot_id"]]
-            picking = picking_by_id.get(fact["picking_id"])
-            rows.append(
-                [
-                    self.env._("Receiving"),
-                    lot.name,
-                    lot.product_id.display_name,
-                    fact["quantity"],
-                    lot.product_uom_id.name,
-                    self._address(picking.partner_id) if picking else "",
-                    company_address,
-                    fact["date"],
-                    self.env._("Receipt"),
-                    picking.name if picking else "",
-                    "",
-                ]
-            )
-        inputs = defaultdict(set)
-        for edge in result.edges:
-            inputs[(edge["dst"], edge["production_id"] or edge["unbuild_id"])].add(
-                edge["src"]
-            )
-        productions = self.env["mrp.production"].browse(
-            [
-                fact["production_id"]
-                for fact in result.facts["made"]
-                if fact["production_id"]
-            ]
-        )
-        production_by_id = {production.id: production for production in productions}
-        for fact in result.facts["made"]:
-            lot = by_id[fact["lot_id"]]
-            production = production_by_id.get(fact["production_id"])
-            source_lots = inputs.get((fact["lot_id"], fact["production_id"]), ())
-            rows.append(
-                [
-                    self.env._("Transformation"),
-                    lot.name,
-                    lot.product_id.display_name,
-                    fact["quantity"],
-                    lot.product_uom_id.name,
-                    company_address,
-                    company_address,
-                    fact["date"],
-                    self.env._("Manufacturing Order"),
-                    production.name if production else "",
-                    ", ".join(sorted(by_id[i].name for i in source_lots if i in by_id)),
-                ]
-            )
-        for fact in result.facts["delivery"]:
-            lot = by_id[fact["lot_id"]]
-            picking = picking_by_id.get(fact["picking_id"])
-            rows.append(
-                [
-                    self.env._("Shipping"),
-                    lot.name,
-                    lot.product_id.display_name,
-                    fact["quantity"],
-                    lot.product_uom_id.name,
-                    company_address,
-                    self._address(picking.partner_id) if picking else "",
-                    fact["date"],
-                    self.env._("Delivery"),
-                    picking.name if picking else "",
-                    "",
-                ]
-            )
-        rows.sort(key=lambda row: (row[7] or fields.Datetime.now(), row[1]))
-        return header, rows
+        return self._download("recall.report.scope", "xlsx")
 
     def action_export_fsma(self):
-        return self._download("fsma204", *self._fsma_rows(), "xlsx")
-
-    def _one_up_one_down_rows(self):
-        """EU "one step back, one step forward": suppliers of the source lots and
-        customers of the affected lots."""
-        self.ensure_one()
-        genealogy = self.env["traceability.genealogy"].with_company(self.company_id)
-        backward = genealogy.trace(self.source_lot_ids, "backward", parts=("receipt",))
-        header = [
-            self.env._("Direction"),
-            self.env._("Product"),
-            self.env._("Lot/Serial Number"),
-            self.env._("Quantity"),
-            self.env._("Unit"),
-            self.env._("Supplier or Customer"),
-            self.env._("Address"),
-            self.env._("Date"),
-            self.env._("Document"),
-        ]
-        rows = []
-        lots = self.env["stock.lot"].browse(list(backward.lots))
-        by_id = {lot.id: lot for lot in lots}
-        receipts = backward.facts["receipt"]
-        # One read of the vendors and receipts, not one per row.
-        partners = self.env["res.partner"].browse(
-            [fact["commercial_partner_id"] or fact["partner_id"] for fact in receipts]
-        )
-        pickings = self.env["stock.picking"].browse(
-            [fact["picking_id"] for fact in receipts if fact["picking_id"]]
-        )
-        picking_names = dict(zip(pickings.ids, pickings.mapped("name"), strict=True))
-        partner_by_id = {partner.id: partner for partner in partners}
-        for fact in receipts:
-            lot = by_id[fact["lot_id"]]
-            partner = partner_by_id[fact["commercial_partner_id"] or fact["partner_id"]]
-            rows.append(
-                [
-                    self.env._("One step back (supplier)"),
-                    lot.product_id.display_name,
-                    lot.name,
-                    fact["quantity"],
-                    lot.product_uom_id.name,
-                    partner.display_name,
-                    self._address(partner),
-                    fact["date"],
-                    picking_names.get(fact["picking_id"], ""),
-                ]
-            )
-        for line in self.scope_line_ids.filtered(lambda line: line.kind == "delivered"):
-            rows.append(
-                [
-                    self.env._("One step forward (customer)"),
-                    line.product_id.display_name,
-                    line.lot_id.name,
-                    line.quantity,
-                    line.uom_id.name,
-                    line.partner_id.display_name,
-                    self._address(line.partner_id),
-                    line.date,
-                    line.picking_id.name,
-                ]
-            )
-        return header, rows
+        return self._download("recall.report.fsma204", "xlsx")
 
     def action_export_one_up_one_down(self):
-        return self._download(
-            "one-step-back-forward", *self._one_up_one_down_rows(), "xlsx"
-        )
+        return self._download("recall.report.one_up_one_down", "xlsx")

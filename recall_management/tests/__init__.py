@@ -6,3 +6,4 @@ from . import test_attacks
 from . import test_public_recall
 from . import test_portal_list
 from . import test_recall_form
+from . import test_recall_exports

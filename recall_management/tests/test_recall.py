@@ -335,7 +335,7 @@ class TestRecallActions(RecallCommon):
         )
         self.assertEqual(rows[0][0], "Kind")
         self.assertEqual(len(rows) - 1, len(recall.scope_line_ids))
-        header, rows = recall._fsma_rows()
+        header, rows = recall.env["recall.report.fsma204"]._report_table(recall)
         self.assertIn("Traceability Lot Code", header)
         events = {(row[0], row[1]) for row in rows}
         self.assertIn(("Receiving", "RV-1"), events)
@@ -345,7 +345,7 @@ class TestRecallActions(RecallCommon):
             row for row in rows if row[:2] == ["Transformation", "RS-1"]
         )
         self.assertEqual(transformation[10], "RV-1")
-        header, rows = recall._one_up_one_down_rows()
+        header, rows = recall.env["recall.report.one_up_one_down"]._report_table(recall)
         self.assertIn(
             ("One step back (supplier)", "RV-1"), {(r[0], r[2]) for r in rows}
         )

@@ -53,7 +53,7 @@ class TraceabilityExportMixin(models.AbstractModel):
                 writer.writerow(
                     [
                         f"'{value}"
-                        if isinstance(value, str) and value[:1] in "=+-@"
+                        if isinstance(value, str) and value and value[0] in "=+-@"
                         else _cell(value)
                         for value in row
                     ]
