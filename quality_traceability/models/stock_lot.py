@@ -685,10 +685,18 @@ class StockLot(models.Model):
             lot.traceability_hold_since = lot_holds[:1].date_placed
             lot.traceability_hold_user_ids = lot_holds.placed_by_id.ids
 
-    def _compute_traceability_location_ids(self):
-        quants = self.env["traceability.nonconformance"]._traceability_internal_quants(
-            self._origin
+    def _traceability_internal_quants(self):
+        """The quants of these lots with stock in internal locations."""
+        return self.env["stock.quant"].search(
+            [
+                ("lot_id", "in", self.ids),
+                ("location_id.usage", "=", "internal"),
+                ("quantity", ">", 0),
+            ]
         )
+
+    def _compute_traceability_location_ids(self):
+        quants = self._origin._traceability_internal_quants()
         for lot in self:
             lot.traceability_location_ids = quants.filtered(
                 lambda quant, lot=lot._origin: quant.lot_id == lot

@@ -253,23 +253,12 @@ class TraceabilityNonconformance(models.Model):
         return True
 
     @api.model
-    def _traceability_internal_quants(self, lots):
-        """The quants of ``lots`` with stock in internal locations."""
-        return self.env["stock.quant"].search(
-            [
-                ("lot_id", "in", lots.ids),
-                ("location_id.usage", "=", "internal"),
-                ("quantity", ">", 0),
-            ]
-        )
-
-    @api.model
     def _traceability_affected_stock(self, lot):
         """What a new nonconformance of ``lot`` concerns: its quantity in
         internal locations, and that location when it is in one only."""
         # sudo: the quantity is recorded on the nonconformance opened by a
         # failed check, whoever recorded the check.
-        quants = self.sudo()._traceability_internal_quants(lot)
+        quants = lot.sudo()._traceability_internal_quants()
         location = quants.location_id
         return (
             location if len(location) == 1 else location.browse(),
@@ -277,7 +266,7 @@ class TraceabilityNonconformance(models.Model):
         )
 
     def _quantity(self):
-        quants = self._traceability_internal_quants(self.lot_id)
+        quants = self.lot_id._traceability_internal_quants()
         if self.location_id:
             quants = quants.filtered(
                 lambda quant: quant.location_id == self.location_id

@@ -60,13 +60,7 @@ class RecallLot(models.Model):
 
     def _scrap_stock(self):
         self.ensure_one()
-        quants = self.env["stock.quant"].search(
-            [
-                ("lot_id", "=", self.lot_id.id),
-                ("location_id.usage", "=", "internal"),
-                ("quantity", ">", 0),
-            ]
-        )
+        quants = self.lot_id._traceability_internal_quants()
         scraps = self.env["stock.scrap"].create(
             [
                 {
