@@ -46,6 +46,17 @@ if [ $force = 1 ] || ! template_ready; then
     psql -d "$template" -qc "ANALYZE"
     psql -d "$template" -qc "insert into ir_config_parameter (key, value) values ('traceability.bench_generated', '$scale')"
 fi
+# The addons' code changed since the template was made or last updated: update its
+# modules in place (about a minute), so that every copy has the current schema.
+code_digest=$(cd "$PROJECT_DIR" && find quality_traceability label_printing recall_management \
+    -path '*/tests' -prune -o -type f \( -name '*.py' -o -name '*.xml' -o -name '*.csv' \) -print \
+    | LC_ALL=C sort | xargs cat | sha1sum | cut -c1-16)
+if [ "$(psql -d "$template" -Atc "select value from ir_config_parameter where key = 'traceability.bench_code'")" != "$code_digest" ]; then
+    log "template $template: updating $ADDONS to the current code"
+    odoo_bin -d "$template" -u "$ADDONS" --stop-after-init --log-level=warn
+    psql -d "$template" -qc "delete from ir_config_parameter where key = 'traceability.bench_code'"
+    psql -d "$template" -qc "insert into ir_config_parameter (key, value) values ('traceability.bench_code', '$code_digest')"
+fi
 [ "$name" = generate ] && exit 0
 
 script=$PROJECT_DIR/tests/bench/bench_${name//-/_}.py

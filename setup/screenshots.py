@@ -65,15 +65,17 @@ def prepare(env, state_path):
         return env.ref(f"quality_traceability.{xmlid}")
 
     Lot = env["stock.lot"]
-    builder = env["traceability.flow.builder"].with_context(
-        tracking_disable=True, mail_notrack=True
-    )
+    # The tests' business flows: receipts and manufacturing orders as a user makes them.
+    from odoo_env import load_project_module
+
+    Flows = load_project_module("quality_traceability/tests/flows.py").Flows
+    flows = Flows(env).with_context(tracking_disable=True, mail_notrack=True)
     now = datetime.now().replace(microsecond=0)
 
     # Control chart: the incoming checks of 18 steel receipts, a day apart.
     steel = ref("product_steel_sheet")
     names = [f"NBS-2404{index:02d}" for index in range(1, len(THICKNESS) + 1)]
-    builder._receive(
+    flows.receive(
         ref("partner_vendor_steel"),
         steel,
         [(name, 5) for name in names],
@@ -108,7 +110,7 @@ def prepare(env, state_path):
         heating: [(Lot.search([("name", "=", "SZH-2403-A")], limit=1), 1)],
     }
     for serial in SCANNER_SERIALS.values():
-        builder._produce(kettle, 1, serial, components, date=now - timedelta(days=1))
+        flows.produce(kettle, 1, serial, components, date=now - timedelta(days=1))
 
     # Recalls, started from demo lots (the second from the vendor lot of the
     # trace screen), scoped, their customers notified.

@@ -1,7 +1,7 @@
 import pytest
 from conftest import load_module
 
-plan_module = load_module("quality_traceability/tools/genealogy_plan.py")
+plan_module = load_module("tests/bench/genealogy_plan.py")
 plan_genealogy = plan_module.plan_genealogy
 
 

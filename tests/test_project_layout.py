@@ -64,3 +64,29 @@ def test_tools_import_no_odoo(project_dir):
                 module = getattr(node, "module", None) or ""
                 assert not module.startswith("odoo"), path
                 assert not any(name.startswith("odoo") for name in names), path
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_runtime_code_imports_no_tests(project_dir, addon):
+    """models/, controllers/, report/, wizard/ and tools/ hold what a production
+    database runs: nothing there reaches into the tests, their fixtures or the
+    benchmarks (those live in each addon's tests/ and in tests/bench/)."""
+    for folder in ("models", "controllers", "report", "wizard", "tools"):
+        for path in (project_dir / addon / folder).glob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.ImportFrom):
+                    module = ("." * node.level) + (node.module or "")
+                    assert ".tests" not in module and "bench" not in module, path
+
+
+@pytest.mark.parametrize("addon", ADDONS)
+def test_demo_runs_standard_flows(project_dir, addon):
+    """Demo data is records and calls of the standard models' buttons, as in Odoo's
+    own mrp demo: no <function> of a model of ours builds data behind the flows."""
+    for path in (project_dir / addon / "demo").glob("*.xml"):
+        text = path.read_text()
+        for model in re.findall(r'<function\s+model="([^"]+)"', text):
+            assert not model.startswith(("traceability.", "label.", "recall.")), (
+                path,
+                model,
+            )

@@ -1,8 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import hashlib
+import threading
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 OUTPUTS = [
     ("bulk_pdf", "PDF"),
@@ -24,6 +27,10 @@ OUTPUT_HELP = (
     "Label Printer: the labels sent straight to a network label printer."
 )
 # Reports that download the file of a job (see ir.actions.report).
+# Automatic jobs (an event queued them): tries before the job is marked failed, and
+# the wait before each new try.
+MAX_ATTEMPTS = 3
+RETRY_DELAY = timedelta(seconds=30)
 FILE_REPORTS = {
     "pdf": "label_printing.report_label_job_pdf",
     "zpl": "label_printing.report_label_job_zpl",
@@ -71,12 +78,28 @@ class LabelPrintLog(models.Model):
     output = fields.Selection(selection=OUTPUTS, readonly=True, required=True)
     printer_id = fields.Many2one(comodel_name="label.printer", readonly=True)
     state = fields.Selection(
-        selection=[("queued", "Queued"), ("done", "Printed"), ("failed", "Failed")],
+        selection=[
+            ("queued", "Queued"),
+            ("sending", "Sending"),
+            ("done", "Printed"),
+            ("failed", "Failed"),
+        ],
         default="done",
         readonly=True,
         index=True,
+        help="Sending: the job went to the printer and its answer never came back "
+        "(the server stopped meanwhile); check the labels before you retry it.",
     )
     error = fields.Text(readonly=True)
+    event_key = fields.Char(
+        string="Event",
+        readonly=True,
+        index=True,
+        help="The event that queued this job (e.g. a manufacturing order done): "
+        "one job per event and template, however often the event is replayed.",
+    )
+    attempt_count = fields.Integer(string="Attempts", readonly=True)
+    next_attempt = fields.Datetime(string="Next Attempt", readonly=True)
     is_reprint = fields.Boolean(
         string="Reprint",
         readonly=True,
@@ -91,6 +114,14 @@ class LabelPrintLog(models.Model):
         help="SHA-256 of the file as rendered; a file that no longer matches it "
         "is not sent.",
     )
+
+    _sql_constraints = [
+        (
+            "event_template_unique",
+            "UNIQUE (event_key, template_id)",
+            "An event prints its labels once per template.",
+        )
+    ]
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -213,9 +244,15 @@ class LabelPrintLog(models.Model):
         # The system path records the outcome of a job (see the class).
         self.sudo().write({"state": state, "error": error})
 
-    def _run(self):
+    def _run(self, commit=False):
         """Deliver the job (rendered now when it has no file yet); a printer
-        failure marks it failed. A file changed since rendering is never sent."""
+        failure marks it failed, or queues it again when an event queued it
+        (``MAX_ATTEMPTS``). A file changed since rendering is never sent.
+
+        :param commit: commit the state "sending" before the bytes go out and
+            the outcome after (the scheduled action does): a job whose outcome
+            is lost stays "sending" and is never sent twice by itself.
+        """
         for log in self:
             if not log.attachment_id and not log.payload_sha256:
                 if not log.template_id:
@@ -237,36 +274,83 @@ class LabelPrintLog(models.Model):
                     ),
                 )
                 continue
+            # The system path counts the tries of a job (see the class).
+            log.sudo().write(
+                {
+                    "state": "sending",
+                    "attempt_count": log.attempt_count + 1,
+                    "next_attempt": False,
+                }
+            )
+            if commit:
+                self.env.cr.commit()
             try:
                 log.printer_id._send(payload)
             except UserError as error:
-                log._set_state("failed", str(error))
+                log._send_failed(str(error))
             else:
                 log._set_state("done")
+            if commit:
+                self.env.cr.commit()
+
+    def _send_failed(self, error):
+        """A printer that did not take the job: an automatic job is tried again
+        later, up to ``MAX_ATTEMPTS`` tries; then, as a job a user sent, it is
+        failed and waits for a user's retry."""
+        self.ensure_one()
+        if self.event_key and self.attempt_count < MAX_ATTEMPTS:
+            retry_at = fields.Datetime.now() + RETRY_DELAY * self.attempt_count
+            # The system path schedules the next try (see the class).
+            self.sudo().write(
+                {"state": "queued", "error": error, "next_attempt": retry_at}
+            )
+            self._send_cron()._trigger(retry_at)
+        else:
+            self._set_state("failed", error)
+
+    def _send_cron(self):
+        return self.env.ref("label_printing.ir_cron_label_send_queued").sudo()
 
     @api.model
-    def _queue_lot_labels(self, lots):
-        """Queue labels of ``lots``: one job per product, to the template the rules
-        choose for it and that template's printer, sent by a scheduled action.
-        Products whose template has no printer get no job. Hook for automatic
-        prints (a manufacturing order done; later a final inspection passed).
+    def _queue_lot_labels(self, lots, event_key):
+        """Queue labels of ``lots`` for an event (``event_key``, e.g.
+        ``mrp.production,7,done``): one job per product, to the template the
+        rules choose for it and that template's printer. Products whose template
+        has no printer get no job; an event already queued for a template gets
+        no second one.
+
+        The jobs go out as soon as the transaction that queued them commits: the
+        sending action is triggered in that transaction, so a rolled-back event
+        leaves neither a job nor a trigger.
         """
-        logs = self.browse()
+        # The system path (see the class): whoever caused the event (a
+        # manufacturing user outside the Traceability groups marking an order
+        # done) need not read templates or jobs.
+        Log = self.sudo()
+        Template = self.env["label.template"].sudo()
+        logs = Log.browse()
         for product in lots.product_id:
-            template = self.env["label.template"]._find_for(product, "lot")
+            template = Template._find_for(product, "lot")
             if not template.printer_id:
                 continue
+            if Log.search_count(
+                [("event_key", "=", event_key), ("template_id", "=", template.id)]
+            ):
+                continue
             product_lots = lots.filtered(lambda lot, p=product: lot.product_id == p)
-            vals = self._prepare_log(
+            vals = Log._prepare_log(
                 template, product_lots, "printer", 1, template.printer_id
             )
-            vals["state"] = "queued"
-            # The system path creates the job (see the class).
-            logs |= self.sudo().create(vals).with_env(self.env)
-        return logs
+            vals.update(state="queued", event_key=event_key)
+            logs |= Log.create(vals)
+        if logs:
+            self._send_cron()._trigger()
+        return logs.with_env(self.env)
 
     def action_retry(self):
-        self.filtered(lambda log: log.state in ("failed", "queued"))._run()
+        """Send again now: failed and queued jobs, and jobs left "sending" (their
+        printer's answer was lost: the user checks the labels and decides)."""
+        self.filtered(lambda log: log.state in ("failed", "queued", "sending"))._run()
         return True
 
     def action_download(self):
@@ -293,4 +377,33 @@ class LabelPrintLog(models.Model):
 
     @api.model
     def _cron_send_queued(self):
-        self.search([("state", "=", "queued")])._run()
+        """Send the queued jobs that are due, one at a time, each in its own
+        transaction outside the tests. A job is taken with ``SKIP LOCKED``: two
+        workers never send the same job."""
+        commit = not getattr(threading.current_thread(), "testing", False)
+        while True:
+            # The states written by the jobs before are read by the query below.
+            self.flush_model(["state", "next_attempt"])
+            self.env.cr.execute(
+                SQL(
+                    """SELECT id FROM label_print_log
+                        WHERE state = 'queued'
+                          AND (next_attempt IS NULL OR next_attempt <= %s)
+                     ORDER BY id
+                        LIMIT 1
+                   FOR UPDATE SKIP LOCKED""",
+                    fields.Datetime.now(),
+                )
+            )
+            row = self.env.cr.fetchone()
+            if not row:
+                return
+            job = self.browse(row[0])
+            try:
+                job._run(commit=commit)
+            except UserError as error:
+                # Nothing to send (its template was deleted...): the job fails
+                # instead of holding up the queue.
+                job._set_state("failed", str(error))
+            if commit:
+                self.env.cr.commit()

@@ -76,20 +76,7 @@ class LabelTemplateElement(models.Model):
             # Barcodes and logos print no field unless one is given.
             if vals.get("kind") in ("barcode", "logo") and "field" not in vals:
                 vals["field"] = False
-        elements = super().create(vals_list)
-        # Compiled templates (label.template._render_spec) are cached.
-        self.env.registry.clear_cache()
-        return elements
-
-    def write(self, vals):
-        result = super().write(vals)
-        self.env.registry.clear_cache()
-        return result
-
-    def unlink(self):
-        result = super().unlink()
-        self.env.registry.clear_cache()
-        return result
+        return super().create(vals_list)
 
     @api.constrains("x", "y", "width", "height")
     def _check_box(self):

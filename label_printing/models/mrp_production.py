@@ -18,7 +18,13 @@ class MrpProduction(models.Model):
         return result
 
     def _label_queue_finished_lots(self):
-        """Queue the labels of the finished lots (see
+        """Queue the labels of the finished lots, once per order (see
         ``label.print.log._queue_lot_labels``)."""
-        lots = self.move_finished_ids.move_line_ids.lot_id | self.lot_producing_id
-        return self.env["label.print.log"]._queue_lot_labels(lots)
+        logs = self.env["label.print.log"]
+        for production in self:
+            lots = (
+                production.move_finished_ids.move_line_ids.lot_id
+                | production.lot_producing_id
+            )
+            logs |= logs._queue_lot_labels(lots, f"mrp.production,{production.id},done")
+        return logs

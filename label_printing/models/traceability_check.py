@@ -12,9 +12,10 @@ class TraceabilityCheck(models.Model):
             and check.stage == "final"
             and check.company_id.label_auto_print_final_inspection
         )
-        lots = self.env["stock.lot"]
         for check in passed:
-            lots |= check._traceability_lots()
-        if lots:
-            self.env["label.print.log"]._queue_lot_labels(lots)
+            lots = check._traceability_lots()
+            if lots:
+                self.env["label.print.log"]._queue_lot_labels(
+                    lots, f"traceability.check,{check.id},passed"
+                )
         return result

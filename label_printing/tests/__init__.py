@@ -5,3 +5,4 @@ from . import test_label_serials_packages
 from . import test_label_tour
 from . import test_attacks
 from . import test_label_wizard_ui
+from . import test_print_queue

@@ -1,8 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import socket
 import subprocess
 import tempfile
-import threading
 from pathlib import Path
 
 from odoo.tests import new_test_user
@@ -12,61 +10,6 @@ from odoo.addons.quality_traceability.tools import gs1
 
 GTIN_SHELL = "6901234560060"
 GTIN_BOTTLE = "6901234560077"
-
-
-class FakePrinter:
-    """A raw TCP printer on 127.0.0.1 that records what it receives."""
-
-    def __init__(self):
-        self.received = []
-        self._server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._server.bind(("127.0.0.1", 0))
-        self._server.listen(5)
-        self._server.settimeout(0.2)
-        self.port = self._server.getsockname()[1]
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    def _serve(self):
-        while not self._stop.is_set():
-            try:
-                connection, _address = self._server.accept()
-            except OSError:
-                continue
-            with connection:
-                connection.settimeout(2)
-                chunks = []
-                while True:
-                    try:
-                        chunk = connection.recv(65536)
-                    except OSError:
-                        break
-                    if not chunk:
-                        break
-                    chunks.append(chunk)
-                self.received.append(b"".join(chunks))
-
-    def wait(self, count=1, timeout=5.0):
-        """The jobs received, once ``count`` have arrived (or after ``timeout``)."""
-        stop = threading.Event()
-        for _step in range(int(timeout / 0.05)):
-            if len(self.received) >= count:
-                break
-            stop.wait(0.05)
-        return self.received
-
-    def close(self):
-        self._stop.set()
-        self._thread.join(2)
-        self._server.close()
-
-
-def free_port():
-    """A local port on which nothing listens."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def decode_png(content):
@@ -118,15 +61,15 @@ class LabelCommon(TraceabilityCommon):
         super().setUpClass()
         cls.semi.barcode = GTIN_SHELL
         cls.finished.barcode = GTIN_BOTTLE
-        cls.builder._receive(cls.vendor, cls.raw, [("V-1", 10)])
+        cls.flows.receive(cls.vendor, cls.raw, [("V-1", 10)])
         vendor_lot = cls.lot(cls.raw, "V-1")
-        cls.shell_production = cls.builder._produce(
+        cls.shell_production = cls.flows.produce(
             cls.semi, 2, "S-1", {cls.raw: [(vendor_lot, 4)]}
         )
         cls.shell_lot = cls.shell_production.lot_producing_id
         cls.serials = cls.env["stock.lot"]
         for name in ("SN-1", "SN-2"):
-            cls.serials |= cls.builder._produce(
+            cls.serials |= cls.flows.produce(
                 cls.finished, 1, name, {cls.semi: [(cls.shell_lot, 1)]}
             ).lot_producing_id
         cls.template = cls.env.ref("label_printing.label_template_gs1_lot")

@@ -15,7 +15,8 @@ from odoo.service.model import get_public_method
 from odoo.tests import new_test_user
 
 from ..models.label_printer import PRINTER_TIMEOUT
-from .common import FakePrinter, LabelCommon, free_port
+from .common import LabelCommon
+from .fake_printer import FakePrinter, free_port
 
 
 class StallingPrinter:

@@ -5,7 +5,8 @@ from odoo.exceptions import UserError
 
 from odoo.addons.quality_traceability.tools import gs1
 
-from .common import FakePrinter, LabelCommon, decode_pdf, free_port
+from .common import LabelCommon, decode_pdf
+from .fake_printer import FakePrinter, free_port
 
 
 class TestLabelPrint(LabelCommon):

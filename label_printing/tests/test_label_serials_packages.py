@@ -7,7 +7,8 @@ from odoo.tests import Form
 
 from odoo.addons.quality_traceability.tools import gs1
 
-from .common import FakePrinter, LabelCommon, decode_pdf, decode_png
+from .common import LabelCommon, decode_pdf, decode_png
+from .fake_printer import FakePrinter
 
 
 class TestLabelSerialsPackages(LabelCommon):
@@ -68,7 +69,7 @@ class TestLabelSerialsPackages(LabelCommon):
     def test_auto_print_when_production_is_done(self):
         self.template.printer_id = self.printer
         self.env.company.label_auto_print_production = True
-        production = self.builder._produce(
+        production = self.flows.produce(
             self.finished, 1, "SN-9", {self.semi: [(self.shell_lot, 1)]}
         )
         log = self.env["label.print.log"].search([("state", "=", "queued")])
@@ -99,9 +100,7 @@ class TestLabelSerialsPackages(LabelCommon):
 
     def test_no_auto_print_unless_configured(self):
         self.template.printer_id = self.printer
-        self.builder._produce(
-            self.finished, 1, "SN-8", {self.semi: [(self.shell_lot, 1)]}
-        )
+        self.flows.produce(self.finished, 1, "SN-8", {self.semi: [(self.shell_lot, 1)]})
         self.assertFalse(self.env["label.print.log"].search([]))
 
     def make_box(self, lot, quantity):

@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import FakePrinter
+from .fake_printer import FakePrinter
 
 
 @tagged("post_install", "-at_install")

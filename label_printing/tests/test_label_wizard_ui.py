@@ -3,7 +3,8 @@ from lxml import etree
 
 from odoo.tests import Form
 
-from .common import FakePrinter, LabelCommon, decode_pdf
+from .common import LabelCommon, decode_pdf
+from .fake_printer import FakePrinter
 
 # Models whose Print menu opens the print wizard, with the action it opens.
 PRINT_MENU = {

@@ -1,6 +1,5 @@
 from . import traceability_hold
 from . import stock_lot
-from . import traceability_flow_builder
 from . import stock_move
 from . import stock_move_line
 from . import traceability_genealogy

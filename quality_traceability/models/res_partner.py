@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from markupsafe import Markup
+
 from odoo import fields, models
 
 
@@ -14,6 +16,49 @@ class ResPartner(models.Model):
         string="Nonconformances Count",
         compute="_compute_traceability_nonconformance_count",
     )
+
+    traceability_sampling_html = fields.Html(
+        string="Sampling Severity",
+        compute="_compute_traceability_sampling_html",
+        sanitize=False,
+        groups="quality_traceability.group_traceability_user",
+        help="ISO 2859-1 severity of each product of this vendor, from its "
+        "recorded sampling checks (switching rules).",
+    )
+
+    def _compute_traceability_sampling_html(self):
+        Check = self.env["traceability.check"]
+        labels = dict(
+            Check._fields["inspection_severity"]._description_selection(self.env)
+        )
+        for partner in self:
+            vendor = partner.commercial_partner_id
+            products = Check._read_group(
+                [
+                    ("partner_id", "=", vendor.id),
+                    ("sample_code_letter", "!=", False),
+                    ("state", "=", "done"),
+                ],
+                ["product_id"],
+            )
+            rows = Markup("").join(
+                Markup("<tr><td>%s</td><td>%s</td></tr>")
+                % (
+                    product.display_name,
+                    labels[Check._sampling_severity(vendor, product)],
+                )
+                for (product,) in products
+            )
+            partner.traceability_sampling_html = (
+                Markup(
+                    "<table class='table table-sm o_traceability_sampling'>"
+                    "<thead><tr><th>%s</th><th>%s</th></tr></thead>"
+                    "<tbody>%s</tbody></table>"
+                )
+                % (self.env._("Product"), self.env._("Severity"), rows)
+                if rows
+                else False
+            )
 
     def _compute_traceability_nonconformance_count(self):
         counts = dict(

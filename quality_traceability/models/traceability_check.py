@@ -5,11 +5,22 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from ..tools import spc
+from ..tools import iso2859, spc
 
 # The individuals chart of a parameter: its last values, and how many are needed.
 SPC_HISTORY = 50
 SPC_MIN_POINTS = 8
+
+# The sampling plan of a check, set when it is recorded (never by the client).
+SAMPLING_FIELDS = (
+    "inspection_severity",
+    "sample_code_letter",
+    "sample_size",
+    "sample_ac",
+    "sample_re",
+    "sample_aql",
+    "lot_quantity",
+)
 
 # Fields that mail and activities write on a done check: not part of the record.
 MAIL_FIELDS_PREFIXES = ("message_", "activity_", "website_message_")
@@ -104,6 +115,33 @@ class TraceabilityCheck(models.Model):
         store=True,
         index=True,
     )
+    # ISO 2859-1 single sampling (control points with sampling): the plan in
+    # force when the check was recorded, from the lot's quantity and the
+    # severity of its vendor and product then (see _prepare_sampling_values).
+    inspection_severity = fields.Selection(
+        selection=[
+            ("normal", "Normal"),
+            ("tightened", "Tightened"),
+            ("reduced", "Reduced"),
+        ],
+        readonly=True,
+        help="ISO 2859-1 severity of the vendor and product when the check was "
+        "recorded, from their earlier recorded checks (switching rules).",
+    )
+    sampling = fields.Selection(related="control_point_id.sampling")
+    sample_code_letter = fields.Char(string="Code Letter", readonly=True)
+    sample_size = fields.Integer(readonly=True)
+    sample_ac = fields.Integer(string="Acceptance Number (Ac)", readonly=True)
+    sample_re = fields.Integer(string="Rejection Number (Re)", readonly=True)
+    sample_aql = fields.Char(string="AQL", readonly=True)
+    lot_quantity = fields.Float(
+        string="Lot Size", digits="Product Unit of Measure", readonly=True
+    )
+    defect_count = fields.Integer(
+        string="Nonconforming Items",
+        help="Sampling: the nonconforming items (or nonconformities) found in "
+        "the sample.",
+    )
     notes = fields.Text()
     attachment_ids = fields.Many2many(
         comodel_name="ir.attachment", string="Photos", copy=False
@@ -177,11 +215,124 @@ class TraceabilityCheck(models.Model):
                 picking.partner_id.commercial_partner_id if picking else False
             )
 
-    @api.depends("value_ids.result")
+    @api.depends("value_ids.result", "defect_count", "sample_code_letter", "sample_re")
     def _compute_result(self):
+        """Full inspection: fail when a measurement fails. Sampling: also fail
+        when the nonconforming items reach Re (a count above Ac and below Re,
+        possible under reduced inspection, accepts the lot)."""
         for check in self:
             results = check.value_ids.mapped("result")
-            check.result = "fail" if "fail" in results else "pass"
+            failed = "fail" in results
+            if check.sample_code_letter and check.defect_count >= check.sample_re:
+                failed = True
+            check.result = "fail" if failed else "pass"
+
+    @api.constrains("defect_count", "sample_size")
+    def _check_defect_count(self):
+        for check in self:
+            if check.defect_count < 0 or (
+                check.sample_code_letter and check.defect_count > check.sample_size
+            ):
+                raise ValidationError(
+                    _(
+                        "%(check)s: the nonconforming items are between 0 and the "
+                        "sample size.",
+                        check=check.name,
+                    )
+                )
+
+    @api.model
+    def _sampling_lot_quantity(self, lot, picking=None, production=None):
+        """The lot's size: its quantity received on the receipt, or produced by
+        the manufacturing order, else its quantity on hand."""
+        if picking:
+            lines = picking.move_line_ids.filtered(
+                lambda line: line.lot_id == lot and line.state == "done"
+            )
+        elif production:
+            lines = production.move_finished_ids.move_line_ids.filtered(
+                lambda line: line.lot_id == lot and line.state == "done"
+            )
+        else:
+            lines = self.env["stock.move.line"]
+        if lines:
+            return sum(lines.mapped("quantity_product_uom"))
+        if production:
+            return production.qty_producing or production.product_qty
+        return lot.product_qty
+
+    @api.model
+    def _sampling_outcomes(self, vendor, product, company=None):
+        """The recorded (not voided) sampling checks of a vendor and product,
+        oldest first, as lots for :func:`iso2859.switching`."""
+        if not vendor or not product:
+            return self.browse(), []
+        domain = [
+            ("state", "=", "done"),
+            ("sample_code_letter", "!=", False),
+            ("partner_id", "=", vendor.commercial_partner_id.id),
+            ("product_id", "=", product.id),
+        ]
+        if company:
+            domain.append(("company_id", "=", company.id))
+        # sudo: the severity of a vendor comes from all its recorded checks,
+        # whoever records the next one (a device user may not read them all).
+        checks = self.sudo().search(domain, order="date, id")
+        return checks, [
+            iso2859.Lot(
+                accepted=check.result == "pass",
+                defects=check.defect_count,
+                code_letter=check.sample_code_letter,
+                aql=check.sample_aql or None,
+            )
+            for check in checks
+        ]
+
+    @api.model
+    def _sampling_switching(self, vendor, product, company=None):
+        """``iso2859.Switching`` of a vendor and product now."""
+        return iso2859.switching(self._sampling_outcomes(vendor, product, company)[1])
+
+    @api.model
+    def _sampling_severity(self, vendor, product, company=None):
+        return self._sampling_switching(vendor, product, company).severity
+
+    @api.model
+    def _prepare_sampling_values(self, vals):
+        """The sampling plan of a new check (empty for full inspection)."""
+        point = self.env["traceability.control.point"].browse(
+            vals.get("control_point_id")
+        )
+        lot = self.env["stock.lot"].browse(vals.get("lot_id"))
+        if not point or point.sampling != "iso2859" or not lot:
+            return {}
+        picking = self.env["stock.picking"].browse(vals.get("picking_id"))
+        production = self.env["mrp.production"].browse(vals.get("production_id"))
+        instruction = point._sampling_instruction(lot, picking, production)
+        return {
+            "inspection_severity": instruction["severity"],
+            "sample_code_letter": instruction["code_letter"],
+            "sample_size": instruction["sample_size"],
+            "sample_ac": instruction["ac"],
+            "sample_re": instruction["re"],
+            "sample_aql": point.aql,
+            "lot_quantity": instruction["lot_quantity"],
+        }
+
+    def _sampling_instruction(self):
+        """The sampling plan this check was recorded with (see the control
+        point's ``_sampling_instruction``)."""
+        self.ensure_one()
+        if not self.sample_code_letter:
+            return {}
+        return {
+            "code_letter": self.sample_code_letter,
+            "sample_size": self.sample_size,
+            "ac": self.sample_ac,
+            "re": self.sample_re,
+            "severity": self.inspection_severity,
+            "lot_quantity": self.lot_quantity,
+        }
 
     @api.depends("nonconformance_ids")
     def _compute_nonconformance_count(self):
@@ -221,6 +372,12 @@ class TraceabilityCheck(models.Model):
         # Copies: the caller may create again from the same values (the device
         # API retries a batch one scan at a time).
         vals_list = [dict(vals) for vals in vals_list]
+        if len(vals_list) > 1 and any(
+            self._is_sampling_vals(vals) for vals in vals_list
+        ):
+            # A sampling check's plan depends on the checks recorded before it:
+            # one at a time, in order.
+            return self.concat(*(self.create([vals]) for vals in vals_list))
         unnamed = [vals for vals in vals_list if vals.get("name", "/") == "/"]
         for vals, name in zip(unnamed, self._next_names(len(unnamed)), strict=True):
             vals["name"] = name
@@ -233,8 +390,9 @@ class TraceabilityCheck(models.Model):
                 if company:
                     vals["company_id"] = company.id
             vals["state"] = "done"
-            for name in ("void_reason", "void_user_id", "void_date"):
+            for name in ("void_reason", "void_user_id", "void_date", *SAMPLING_FIELDS):
                 vals.pop(name, None)
+            vals.update(self._prepare_sampling_values(vals))
             values_of.append(self._pop_value_commands(vals))
         checks = super().create(vals_list)
         Value = self.env["traceability.check.value"]
@@ -253,6 +411,13 @@ class TraceabilityCheck(models.Model):
         checks._apply_result()
         checks._traceability_spc_alarms()
         return checks
+
+    @api.model
+    def _is_sampling_vals(self, vals):
+        point = self.env["traceability.control.point"].browse(
+            vals.get("control_point_id")
+        )
+        return bool(point) and point.sampling == "iso2859"
 
     @api.model
     def _pop_value_commands(self, vals):
@@ -469,10 +634,11 @@ class TraceabilityCheck(models.Model):
                 order="date desc, id desc",
                 limit=SPC_HISTORY + len(new),
             )[::-1]
-            if len(history) < SPC_MIN_POINTS:
+            if len(history) < SPC_MIN_POINTS and not spec.limits_frozen:
                 continue
             series = [value.value_float for value in history]
-            limits = spc.individuals_limits(series)
+            # Frozen limits (from a baseline period) when the spec has them.
+            limits = spec._spc_limits(series)
             broken = set()
             new_ids = set(new.ids)
             for index, value in enumerate(history):

@@ -2,7 +2,9 @@
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
+
+from ..tools import iso2859
 
 STAGES = [
     ("incoming", "Incoming Inspection"),
@@ -93,6 +95,33 @@ class TraceabilityControlPoint(models.Model):
         string="Measurements",
         copy=True,
     )
+    sampling = fields.Selection(
+        selection=[
+            ("full", "Full Inspection"),
+            ("iso2859", "ISO 2859-1 Single Sampling"),
+        ],
+        default="full",
+        required=True,
+        tracking=True,
+        help="ISO 2859-1 (ANSI/ASQ Z1.4): inspect a sample of the lot, sized by "
+        "the lot quantity, the inspection level, the AQL and the vendor's "
+        "current severity (normal, tightened or reduced); the check passes "
+        "when the nonconforming items found do not reach the rejection number.",
+    )
+    aql = fields.Selection(
+        selection=[(aql, aql) for aql in iso2859.AQLS],
+        string="AQL",
+        default="1.0",
+        tracking=True,
+        help="Acceptance quality limit: percent nonconforming (up to 10) or "
+        "nonconformities per 100 items.",
+    )
+    inspection_level = fields.Selection(
+        selection=[(level, level) for level in iso2859.LEVELS],
+        default="II",
+        required=True,
+        tracking=True,
+    )
     check_ids = fields.One2many(
         comodel_name="traceability.check",
         inverse_name="control_point_id",
@@ -119,6 +148,40 @@ class TraceabilityControlPoint(models.Model):
             "Every N must be a positive number.",
         ),
     ]
+
+    @api.constrains("sampling", "aql")
+    def _check_sampling_aql(self):
+        for point in self:
+            if point.sampling == "iso2859" and not point.aql:
+                raise ValidationError(
+                    _("%(point)s: sampling needs an AQL.", point=point.name)
+                )
+
+    def _sampling_instruction(self, lot, picking=None, production=None):
+        """What to inspect of ``lot`` at this point: ``{code_letter,
+        sample_size, ac, re, severity, lot_quantity}`` (ISO 2859-1 single
+        sampling, the severity of the lot's vendor and product now), or an
+        empty dict for full inspection or without a lot. For the scanner and
+        the device API; a new check stores the same values."""
+        self.ensure_one()
+        if self.sampling != "iso2859" or not lot:
+            return {}
+        Check = self.env["traceability.check"]
+        if not picking and not production and self.stage == "incoming":
+            picking = Check._traceability_last_receipt(lot)
+        quantity = Check._sampling_lot_quantity(lot, picking, production)
+        vendor = picking.partner_id.commercial_partner_id if picking else None
+        severity = Check._sampling_severity(vendor, lot.product_id, lot.company_id)
+        lot_size = max(int(-(-quantity // 1)), 1)
+        plan = iso2859.plan(max(lot_size, 2), self.aql, self.inspection_level, severity)
+        return {
+            "code_letter": plan.code_letter,
+            "sample_size": min(plan.sample_size, lot_size),
+            "ac": plan.ac,
+            "re": plan.re,
+            "severity": severity,
+            "lot_quantity": quantity,
+        }
 
     @api.depends("check_ids")
     def _compute_check_count(self):

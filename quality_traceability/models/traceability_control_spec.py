@@ -1,7 +1,17 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
-from odoo.tools import float_repr
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import float_repr, format_datetime
+
+from ..tools import spc
+
+MANAGER_GROUP = "quality_traceability.group_traceability_manager"
+# Values a parameter's capability is computed on: its last 125 measured
+# values, 25 subgroups of 5 (Montgomery's phase I study; the NIST/SEMATECH
+# e-Handbook 6.1.6 asks for at least 100 values in a capability study).
+CAPABILITY_HISTORY = 125
 
 VALUE_TYPES = [
     ("numeric", "Numeric"),
@@ -63,6 +73,83 @@ class TraceabilityControlSpec(models.Model):
     )
     limits_text = fields.Char(string="Limits", compute="_compute_limits_text")
     required = fields.Boolean(default=True)
+    # Statistical process control: subgroups, frozen control limits and the
+    # capability of the process (tools/spc.py).
+    subgroup_size = fields.Integer(
+        default=1,
+        help="Consecutive measured values that make one subgroup (rational "
+        "sample): 1 for an individuals chart, 2 to 10 for an X-bar and R chart "
+        "beside it. Cp and Cpk use the range within the subgroups.",
+    )
+    baseline_start = fields.Datetime(
+        string="Baseline From",
+        help="Start of the period of stable production the control limits are "
+        "frozen from.",
+    )
+    baseline_end = fields.Datetime(
+        string="Baseline To",
+        help="End of the period of stable production the control limits are "
+        "frozen from.",
+    )
+    limits_frozen = fields.Boolean(
+        string="Control Limits Frozen",
+        readonly=True,
+        copy=False,
+        help="The control charts and their alarms judge new values against the "
+        "limits of the baseline period instead of recomputing them from the "
+        "last values.",
+    )
+    frozen_center = fields.Float(
+        string="Frozen Centre Line", digits=(16, 6), readonly=True, copy=False
+    )
+    frozen_ucl = fields.Float(
+        string="Frozen Upper Control Limit", digits=(16, 6), readonly=True, copy=False
+    )
+    frozen_lcl = fields.Float(
+        string="Frozen Lower Control Limit", digits=(16, 6), readonly=True, copy=False
+    )
+    frozen_range_mean = fields.Float(
+        string="Frozen Average Range",
+        digits=(16, 6),
+        readonly=True,
+        copy=False,
+        help="R-bar of the baseline subgroups: the X-bar and R chart's limits.",
+    )
+    frozen_subgroup_size = fields.Integer(readonly=True, copy=False)
+    frozen_count = fields.Integer(string="Baseline Values", readonly=True, copy=False)
+    frozen_date = fields.Datetime(string="Frozen On", readonly=True, copy=False)
+    frozen_user_id = fields.Many2one(
+        comodel_name="res.users", string="Frozen By", readonly=True, copy=False
+    )
+    capability_count = fields.Integer(
+        string="Capability Values",
+        compute="_compute_capability",
+        help="Measured values the capability is computed on (the last 125).",
+    )
+    cp = fields.Float(
+        digits=(16, 2),
+        compute="_compute_capability",
+        help="Process capability: the specification width over 6 sigma within "
+        "subgroups. Needs both limits.",
+    )
+    cpk = fields.Float(
+        digits=(16, 2),
+        compute="_compute_capability",
+        help="Process capability: the distance of the mean to the nearest "
+        "specification limit over 3 sigma within subgroups.",
+    )
+    pp = fields.Float(
+        digits=(16, 2),
+        compute="_compute_capability",
+        help="Process performance: the specification width over 6 overall "
+        "standard deviations. Needs both limits.",
+    )
+    ppk = fields.Float(
+        digits=(16, 2),
+        compute="_compute_capability",
+        help="Process performance: the distance of the mean to the nearest "
+        "specification limit over 3 overall standard deviations.",
+    )
 
     @api.depends("value_type", "decimals", "has_min", "min_value")
     @api.depends_context("lang")
@@ -277,3 +364,249 @@ class TraceabilityControlSpec(models.Model):
         if self.value_type == "pass_fail":
             return passed or False
         return False
+
+    # Statistical process control ---------------------------------------------
+
+    # Fields only the freeze and unfreeze actions write.
+    _SPC_FROZEN_FIELDS = (
+        "limits_frozen",
+        "frozen_center",
+        "frozen_ucl",
+        "frozen_lcl",
+        "frozen_range_mean",
+        "frozen_subgroup_size",
+        "frozen_count",
+        "frozen_date",
+        "frozen_user_id",
+    )
+
+    def _check_spc_frozen_fields(self, vals):
+        protected = [name for name in self._SPC_FROZEN_FIELDS if name in vals]
+        if protected and not self.env.su:
+            raise AccessError(
+                _(
+                    "Frozen control limits are set by Freeze Limits from Baseline "
+                    "and cleared by Unfreeze Limits: %(fields)s cannot be written.",
+                    fields=", ".join(protected),
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_spc_frozen_fields(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_spc_frozen_fields(vals)
+        return super().write(vals)
+
+    @api.constrains("subgroup_size", "limits_frozen", "frozen_subgroup_size")
+    def _check_subgroup_size(self):
+        for spec in self:
+            if not 1 <= spec.subgroup_size <= spc.MAX_SUBGROUP_SIZE:
+                raise ValidationError(
+                    _(
+                        "%(spec)s: a subgroup holds 1 to %(max)s values.",
+                        spec=spec.name,
+                        max=spc.MAX_SUBGROUP_SIZE,
+                    )
+                )
+            if spec.limits_frozen and spec.subgroup_size != spec.frozen_subgroup_size:
+                raise ValidationError(
+                    _(
+                        "%(spec)s: the control limits are frozen for subgroups of "
+                        "%(size)s; unfreeze them before changing the subgroup size.",
+                        spec=spec.name,
+                        size=spec.frozen_subgroup_size,
+                    )
+                )
+
+    def _spc_values(self, domain=None, limit=None):
+        """The measured values of this numeric parameter in recorded (not
+        voided) checks, oldest first; ``limit``: the last ones."""
+        self.ensure_one()
+        values = self.env["traceability.check.value"].search(
+            [
+                ("spec_id", "=", self.id),
+                ("state", "=", "done"),
+                ("value_is_set", "=", True),
+                *(domain or []),
+            ],
+            order="date desc, id desc",
+            limit=limit,
+        )
+        return values[::-1].mapped("value_float")
+
+    def _spc_limits(self, values):
+        """The individuals chart limits to judge ``values`` (in time order)
+        against: the frozen ones when the limits are frozen, else those of the
+        values (``tools.spc.individuals_limits``: at least two values)."""
+        self.ensure_one()
+        if self.limits_frozen:
+            return spc.Limits(
+                mean=self.frozen_center,
+                sigma=(self.frozen_ucl - self.frozen_center) / 3,
+            )
+        return spc.individuals_limits(values)
+
+    def _spc_xbar_r_limits(self, values):
+        """The X-bar and R chart limits for ``values`` cut into subgroups of
+        this parameter's size: frozen or computed; None with fewer than two
+        subgroups (or a subgroup size of 1)."""
+        self.ensure_one()
+        size = self.subgroup_size
+        if size < 2:
+            return None
+        if self.limits_frozen and self.frozen_subgroup_size == size:
+            a2, d3, d4, _d2 = spc.XBAR_R_CONSTANTS[size]
+            r_bar = self.frozen_range_mean
+            return spc.XbarRLimits(
+                size=size,
+                xbar=spc.Limits(mean=self.frozen_center, sigma=a2 * r_bar / 3),
+                r_bar=r_bar,
+                r_ucl=d4 * r_bar,
+                r_lcl=d3 * r_bar,
+            )
+        groups = spc.subgroups_of(values, size)
+        return spc.xbar_r_limits(groups) if len(groups) >= 2 else None
+
+    def _spc_capability(self, values):
+        """Cp, Cpk, Pp, Ppk of ``values`` (in time order) against this
+        parameter's limits (``tools.spc.capability``)."""
+        self.ensure_one()
+        return spc.capability(
+            values,
+            lsl=self.min_value if self.has_min else None,
+            usl=self.max_value if self.has_max else None,
+            subgroup_size=self.subgroup_size or 1,
+        )
+
+    @api.depends(
+        "value_type", "has_min", "min_value", "has_max", "max_value", "subgroup_size"
+    )
+    def _compute_capability(self):
+        for spec in self:
+            result = None
+            if spec.id and spec.value_type == "numeric":
+                result = spec._spc_capability(
+                    spec._spc_values(limit=CAPABILITY_HISTORY)
+                )
+            spec.capability_count = result.count if result else 0
+            spec.cp = result and result.cp or 0.0
+            spec.cpk = result and result.cpk or 0.0
+            spec.pp = result and result.pp or 0.0
+            spec.ppk = result and result.ppk or 0.0
+
+    def _check_traceability_manager(self):
+        if not self.env.su and not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(
+                _("Only a traceability manager may freeze or unfreeze control limits.")
+            )
+        self.check_access("write")
+
+    def action_freeze_limits(self):
+        """Freeze the control limits from the values measured in the baseline
+        period (a traceability manager): the individuals chart's centre line
+        and limits and, for subgroups, the average range of the X-bar and R
+        chart; later values are judged against them. Logged on the control
+        point."""
+        self._check_traceability_manager()
+        for spec in self:
+            if spec.value_type != "numeric":
+                raise UserError(
+                    _(
+                        "%(spec)s: only numeric measurements have control limits.",
+                        spec=spec.name,
+                    )
+                )
+            if not spec.baseline_start or not spec.baseline_end:
+                raise UserError(
+                    _("%(spec)s: set the baseline period first.", spec=spec.name)
+                )
+            if spec.baseline_start > spec.baseline_end:
+                raise UserError(
+                    _("%(spec)s: the baseline ends before it starts.", spec=spec.name)
+                )
+            values = spec._spc_values(
+                [
+                    ("date", ">=", spec.baseline_start),
+                    ("date", "<=", spec.baseline_end),
+                ]
+            )
+            size = spec.subgroup_size
+            groups = spc.subgroups_of(values, size)
+            if size > 1:
+                # Complete subgroups only: the centre line is X-double-bar.
+                values = [value for group in groups for value in group]
+            if len(values) < 2 or (size > 1 and len(groups) < 2):
+                raise UserError(
+                    _(
+                        "%(spec)s: the baseline period holds too few measured "
+                        "values (%(count)s) to compute control limits.",
+                        spec=spec.name,
+                        count=len(values),
+                    )
+                )
+            limits = spc.individuals_limits(values)
+            r_bar = spc.xbar_r_limits(groups).r_bar if size > 1 else 0.0
+            # sudo: the frozen fields are written by this action only (see
+            # write); the caller was checked above.
+            spec.sudo().write(
+                {
+                    "limits_frozen": True,
+                    "frozen_center": limits.mean,
+                    "frozen_ucl": limits.ucl,
+                    "frozen_lcl": limits.lcl,
+                    "frozen_range_mean": r_bar,
+                    "frozen_subgroup_size": size,
+                    "frozen_count": len(values),
+                    "frozen_date": fields.Datetime.now(),
+                    "frozen_user_id": self.env.uid,
+                }
+            )
+            spec.control_point_id.message_post(
+                body=Markup("<p>%s</p>")
+                % _(
+                    "Control limits of %(spec)s frozen from %(count)s values "
+                    "measured %(start)s - %(end)s: centre %(center).4g, limits "
+                    "%(lcl).4g - %(ucl).4g.",
+                    spec=spec.name,
+                    count=len(values),
+                    start=format_datetime(self.env, spec.baseline_start),
+                    end=format_datetime(self.env, spec.baseline_end),
+                    center=limits.mean,
+                    lcl=limits.lcl,
+                    ucl=limits.ucl,
+                )
+            )
+        return True
+
+    def action_unfreeze_limits(self):
+        """Go back to control limits computed from the last values (a
+        traceability manager). Logged on the control point."""
+        self._check_traceability_manager()
+        for spec in self.filtered("limits_frozen"):
+            # sudo: the frozen fields are written by this action only.
+            spec.sudo().write(
+                {
+                    "limits_frozen": False,
+                    "frozen_center": 0.0,
+                    "frozen_ucl": 0.0,
+                    "frozen_lcl": 0.0,
+                    "frozen_range_mean": 0.0,
+                    "frozen_subgroup_size": 0,
+                    "frozen_count": 0,
+                    "frozen_date": False,
+                    "frozen_user_id": False,
+                }
+            )
+            spec.control_point_id.message_post(
+                body=Markup("<p>%s</p>")
+                % _(
+                    "Control limits of %(spec)s unfrozen: computed again from the "
+                    "last measured values.",
+                    spec=spec.name,
+                )
+            )
+        return True

@@ -14,8 +14,9 @@ MAX_POINTS = 500
 class TraceabilitySpcPoint(models.Model):
     """The individuals chart of each numeric parameter: every measured value
     with the parameter's centre line and control limits (mean ± 3 sigma, sigma
-    from the average moving range). The Western Electric rules run on each new
-    check (see ``traceability.check._traceability_spc_alarms``)."""
+    from the average moving range; the parameter's frozen limits when they are
+    frozen from a baseline). The Western Electric rules run on each new check
+    (see ``traceability.check._traceability_spc_alarms``)."""
 
     _name = "traceability.spc.point"
     _description = "Control Chart Point"
@@ -32,6 +33,12 @@ class TraceabilitySpcPoint(models.Model):
             "value_is_set",
             "workcenter_id",
             "company_id",
+        ],
+        "traceability.control.spec": [
+            "limits_frozen",
+            "frozen_center",
+            "frozen_ucl",
+            "frozen_lcl",
         ],
     }
 
@@ -81,7 +88,7 @@ class TraceabilitySpcPoint(models.Model):
                         WHERE val.state = 'done'
                             AND val.value_is_set
                             AND spec.value_type = 'numeric'
-                    ), limits AS (
+                    ), computed AS (
                         SELECT
                             points.*,
                             AVG(value) OVER (PARTITION BY spec_id) AS mean,
@@ -89,13 +96,23 @@ class TraceabilitySpcPoint(models.Model):
                                 AVG(moving_range) OVER (PARTITION BY spec_id), 0
                             ) / %(d2)s AS sigma
                         FROM points
+                    ), limits AS (
+                        SELECT
+                            computed.*,
+                            CASE WHEN spec.limits_frozen THEN spec.frozen_center
+                                ELSE computed.mean END AS centre,
+                            CASE WHEN spec.limits_frozen THEN spec.frozen_ucl
+                                ELSE computed.mean + 3 * computed.sigma END AS ucl,
+                            CASE WHEN spec.limits_frozen THEN spec.frozen_lcl
+                                ELSE computed.mean - 3 * computed.sigma END AS lcl
+                        FROM computed
+                        JOIN traceability_control_spec spec
+                            ON spec.id = computed.spec_id
                     )
                     SELECT
                         id, spec_id, control_point_id, check_id, workcenter_id,
-                        company_id, date, value, mean,
-                        mean + 3 * sigma AS ucl,
-                        mean - 3 * sigma AS lcl,
-                        (sigma > 0 AND ABS(value - mean) > 3 * sigma) AS out_of_control
+                        company_id, date, value, centre AS mean, ucl, lcl,
+                        (ucl > lcl AND (value > ucl OR value < lcl)) AS out_of_control
                     FROM limits
                 )
                 """,
@@ -148,7 +165,17 @@ class TraceabilitySpcPoint(models.Model):
         )
         truncated = len(points) > limit
         points = points[:limit][::-1]
-        limits, rules = spc.control_chart(points.mapped("value"))
+        values = points.mapped("value")
+        # The parameter's limits (frozen from a baseline, or computed on these
+        # values), as the alarms judge them.
+        limits = None
+        if spec.limits_frozen or len(values) >= 2:
+            limits = spec._spc_limits(values)
+        rules = [
+            spc.rules_at(values, limits, index) if limits else []
+            for index in range(len(values))
+        ]
+        capability = spec._spc_capability(values)
         return {
             "spec_id": spec.id,
             "name": spec.name,
@@ -162,11 +189,23 @@ class TraceabilitySpcPoint(models.Model):
                 "ucl": limits.ucl,
                 "lcl": limits.lcl,
             },
+            "limits_frozen": spec.limits_frozen,
+            "subgroup_size": spec.subgroup_size,
             "spec_limits": {
                 "min": spec.min_value if spec.has_min else False,
                 "max": spec.max_value if spec.has_max else False,
                 "target": spec.target or False,
             },
+            "capability": {
+                "count": capability.count,
+                "cp": capability.cp,
+                "cpk": capability.cpk,
+                "pp": capability.pp,
+                "ppk": capability.ppk,
+                "sigma_within": capability.sigma_within,
+                "sigma_overall": capability.sigma_overall,
+            },
+            "xbar_r": self._traceability_xbar_r_of(spec, points, labels),
             "points": [
                 {
                     "id": point.id,
@@ -181,4 +220,51 @@ class TraceabilitySpcPoint(models.Model):
             ],
             "out_of_control": sum(1 for point_rules in rules if point_rules),
             "truncated": truncated,
+        }
+
+    @api.model
+    def _traceability_xbar_r_of(self, spec, points, labels):
+        """The X-bar and R chart of a parameter measured in subgroups: the
+        points (in time order) cut into consecutive subgroups of its size (an
+        incomplete last one is left out until complete), each subgroup's mean
+        and range, the limits (frozen or computed) and the Western Electric
+        rules each mean breaks. False for a subgroup size of 1."""
+        size = spec.subgroup_size
+        if size < 2:
+            return False
+        values = points.mapped("value")
+        limits = spec._spc_xbar_r_limits(values)
+        _limits, means, ranges, rules, range_alarms = spc.xbar_r_chart(
+            values, size, limits
+        )
+        subgroups = []
+        for index, mean in enumerate(means):
+            members = points[index * size : (index + 1) * size]
+            subgroups.append(
+                {
+                    "index": index + 1,
+                    "date": fields.Datetime.to_string(members[-1].date),
+                    "checks": members.check_id.mapped("display_name"),
+                    "mean": mean,
+                    "range": ranges[index],
+                    "rules": rules[index],
+                    "rule_labels": [labels[rule] for rule in rules[index]],
+                    "range_alarm": range_alarms[index],
+                }
+            )
+        return {
+            "size": size,
+            "limits": limits
+            and {
+                "mean": limits.xbar.mean,
+                "ucl": limits.xbar.ucl,
+                "lcl": limits.xbar.lcl,
+                "r_bar": limits.r_bar,
+                "r_ucl": limits.r_ucl,
+                "r_lcl": limits.r_lcl,
+            },
+            "subgroups": subgroups,
+            "out_of_control": sum(
+                1 for group in subgroups if group["rules"] or group["range_alarm"]
+            ),
         }

@@ -1,6 +1,5 @@
-from . import test_flow_builder
+from . import test_flows
 from . import test_demo_factory
-from . import test_genealogy_generator
 from . import test_security
 from . import test_http
 from . import test_i18n
@@ -20,6 +19,7 @@ from . import test_document_quality
 from . import test_nonconformance
 from . import test_scanner_ui
 from . import test_analytics
+from . import test_capability
 from . import test_standard_users
 from . import test_attacks
 from . import test_access_matrix
@@ -32,3 +32,4 @@ from . import test_i18n_views
 from . import test_quality_records
 from . import test_hold_migration
 from . import test_lot_lookup
+from . import test_sampling

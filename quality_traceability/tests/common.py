@@ -6,6 +6,8 @@ from odoo.api import call_kw
 from odoo.service.model import get_public_method
 from odoo.tests import TransactionCase
 
+from .flows import Flows
+
 
 class TraceabilityCommon(TransactionCase):
     """A small two-level factory of its own, independent of the demo data."""
@@ -14,7 +16,7 @@ class TraceabilityCommon(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
-        cls.builder = cls.env["traceability.flow.builder"]
+        cls.flows = Flows(cls.env)
         cls.stock_location = cls.env.ref("stock.stock_location_stock")
         cls.vendor = cls.env["res.partner"].create(
             {"name": "Test Vendor", "is_company": True}
@@ -158,7 +160,7 @@ class QualityCommon(TraceabilityCommon):
 
     @classmethod
     def receive(cls, lots):
-        order = cls.builder._receive(cls.vendor, cls.raw, lots)
+        order = cls.flows.receive(cls.vendor, cls.raw, lots)
         return order.picking_ids
 
     @classmethod
@@ -185,9 +187,9 @@ class QualityCommon(TraceabilityCommon):
             }
         )
         picking.action_confirm()
-        cls.builder._set_move_lots(picking.move_ids, [(lot, quantity)])
+        cls.flows.set_move_lots(picking.move_ids, [(lot, quantity)])
         if validate:
-            cls.builder._validate_picking(picking)
+            cls.flows.validate_picking(picking)
         return picking
 
 

@@ -37,7 +37,6 @@ MATRIX = {
     "traceability.control.point":     "---- ---- ---- ---- ---- -r-- crwu -r-- crwu",
     "traceability.control.spec":      "---- ---- ---- ---- ---- -r-- crwu -r-- crwu",
     "traceability.export.mixin":      NONE,
-    "traceability.flow.builder":      NONE,
     "traceability.genealogy":         NONE,
     "traceability.overview":          NONE,
     "traceability.hold":              "---- ---- ---- ---- -r-- -r-- -r-- -r-- -r--",

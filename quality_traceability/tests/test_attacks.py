@@ -397,7 +397,7 @@ class TestHoldAttacks(QualityCommon):
             {"product_id": self.semi.id, "product_qty": 1}
         )
         production.action_confirm()
-        self.builder._set_move_lots(production.move_raw_ids, [(self.lot_1, 2)])
+        self.flows.set_move_lots(production.move_raw_ids, [(self.lot_1, 2)])
         production.qty_producing = 1
         production.lot_producing_id = self.env["stock.lot"].create(
             {"name": "ATK-SEMI", "product_id": self.semi.id}
@@ -464,7 +464,7 @@ class TestHoldAttacks(QualityCommon):
             }
         )
         picking.action_confirm()
-        self.builder._set_move_lots(picking.move_ids, [(lot, quantity)])
+        self.flows.set_move_lots(picking.move_ids, [(lot, quantity)])
         return picking
 
     def test_held_lot_never_reaches_a_customer_whatever_the_source(self):

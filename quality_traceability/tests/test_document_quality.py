@@ -28,7 +28,7 @@ class TestDocumentQuality(QualityCommon):
         )
         order.button_confirm()
         picking = order.picking_ids
-        self.builder._set_move_lots(picking.move_ids, [(lot, 5)])
+        self.flows.set_move_lots(picking.move_ids, [(lot, 5)])
         return picking, lot
 
     def status(self, document, point):
@@ -70,7 +70,7 @@ class TestDocumentQuality(QualityCommon):
         other = self.env["stock.lot"].create(
             {"name": "DQ-5", "product_id": self.raw.id}
         )
-        self.builder._set_move_lots(picking.move_ids, [(lot, 2), (other, 3)])
+        self.flows.set_move_lots(picking.move_ids, [(lot, 2), (other, 3)])
         self.assertEqual(self.status(picking, self.incoming_point), "todo")
         self.check(other)
         self.assertEqual(self.status(picking, self.incoming_point), "passed")
@@ -93,9 +93,7 @@ class TestDocumentQuality(QualityCommon):
             }
         )
         with self.assertRaisesRegex(UserError, "Shell first article"):
-            self.builder._produce(
-                self.semi, 1, "DQ-S1", {self.raw: [(self.raw_lot, 2)]}
-            )
+            self.flows.produce(self.semi, 1, "DQ-S1", {self.raw: [(self.raw_lot, 2)]})
         production = self.env["mrp.production"].search(
             [("product_id", "=", self.semi.id), ("state", "!=", "done")], limit=1
         )

@@ -18,30 +18,26 @@ class TestGenealogy(TraceabilityCommon):
         super().setUpClass()
         cls.genealogy = cls.env["traceability.genealogy"]
         # Diamond: two vendor lots feed two shells; both shells feed serial SN-2.
-        cls.builder._receive(
-            cls.vendor, cls.raw, [("V-A", 20), ("V-B", 20), ("V-X", 10)]
-        )
+        cls.flows.receive(cls.vendor, cls.raw, [("V-A", 20), ("V-B", 20), ("V-X", 10)])
         va, vb = cls.lot(cls.raw, "V-A"), cls.lot(cls.raw, "V-B")
-        cls.builder._produce(cls.semi, 4, "S-1", {cls.raw: [(va, 4), (vb, 4)]})
-        cls.builder._produce(cls.semi, 4, "S-2", {cls.raw: [(vb, 8)]})
+        cls.flows.produce(cls.semi, 4, "S-1", {cls.raw: [(va, 4), (vb, 4)]})
+        cls.flows.produce(cls.semi, 4, "S-2", {cls.raw: [(vb, 8)]})
         s1, s2 = cls.lot(cls.semi, "S-1"), cls.lot(cls.semi, "S-2")
-        cls.builder._produce(cls.finished, 1, "SN-1", {cls.semi: [(s1, 1)]})
-        cls.builder._produce(cls.finished, 1, "SN-2", {cls.semi: [(s1, 1)]})
-        cls.builder._produce(cls.finished, 1, "SN-3", {cls.semi: [(s2, 1)]})
+        cls.flows.produce(cls.finished, 1, "SN-1", {cls.semi: [(s1, 1)]})
+        cls.flows.produce(cls.finished, 1, "SN-2", {cls.semi: [(s1, 1)]})
+        cls.flows.produce(cls.finished, 1, "SN-3", {cls.semi: [(s2, 1)]})
         cls.sn = [cls.lot(cls.finished, f"SN-{i}") for i in (1, 2, 3)]
-        cls.order_a = cls.builder._deliver(
+        cls.order_a = cls.flows.deliver(
             cls.customer_a, [(cls.finished, [(cls.sn[0], 1)])]
         )
-        cls.order_b = cls.builder._deliver(
+        cls.order_b = cls.flows.deliver(
             cls.customer_b, [(cls.finished, [(cls.sn[1], 1)])]
         )
         # A shell lot split over many deliveries to both customers.
         cls.shell_orders = cls.env["sale.order"]
         for index in range(4):
             customer = (cls.customer_a, cls.customer_b)[index % 2]
-            cls.shell_orders |= cls.builder._deliver(
-                customer, [(cls.semi, [(s2, 0.5)])]
-            )
+            cls.shell_orders |= cls.flows.deliver(customer, [(cls.semi, [(s2, 0.5)])])
         cls.va, cls.vb, cls.vx, cls.s1, cls.s2 = va, vb, cls.lot(cls.raw, "V-X"), s1, s2
 
     def assertSameAsReport(self, lots):
@@ -119,13 +115,13 @@ class TestGenealogy(TraceabilityCommon):
         )
         order.action_confirm()
         move = order.picking_ids.move_ids
-        self.builder._set_move_lots(move, [(self.s2, 0.5)])
+        self.flows.set_move_lots(move, [(self.s2, 0.5)])
         move.picked = False
         production = Form(self.env["mrp.production"])
         production.product_id = self.finished
         production = production.save()
         production.action_confirm()
-        self.builder._set_move_lots(production.move_raw_ids, [(self.s1, 1)])
+        self.flows.set_move_lots(production.move_raw_ids, [(self.s1, 1)])
         result = self.genealogy.trace(self.s1 | self.s2, "forward")
         reserved = [f for f in result.facts["reserved"] if f["lot_id"] == self.s2.id]
         self.assertEqual([f["picking_id"] for f in reserved], order.picking_ids.ids)
@@ -133,9 +129,9 @@ class TestGenealogy(TraceabilityCommon):
         self.assertEqual([f["production_id"] for f in wip], production.ids)
 
     def test_unbuild_and_cycle(self):
-        self.builder._receive(self.vendor, self.raw, [("V-U", 4)])
+        self.flows.receive(self.vendor, self.raw, [("V-U", 4)])
         vu = self.lot(self.raw, "V-U")
-        production = self.builder._produce(self.semi, 2, "S-U", {self.raw: [(vu, 4)]})
+        production = self.flows.produce(self.semi, 2, "S-U", {self.raw: [(vu, 4)]})
         shell = production.lot_producing_id
         # Traced before any unbuild order exists: the walk leaves their step out,
         # and follows it as soon as the unbuild below is done.
@@ -168,9 +164,7 @@ class TestGenealogy(TraceabilityCommon):
         self.assertEqual(self.on_hand(vu), 2)
 
     def test_move_given_to_an_unbuild_order_is_seen_at_once(self):
-        production = self.builder._produce(
-            self.semi, 1, "S-W", {self.raw: [(self.va, 2)]}
-        )
+        production = self.flows.produce(self.semi, 1, "S-W", {self.raw: [(self.va, 2)]})
         unbuild = self.env["mrp.unbuild"].create(
             {
                 "product_id": self.semi.id,
@@ -221,7 +215,7 @@ class TestGenealogy(TraceabilityCommon):
         # are read by the partners' location ids instead of the locations: on
         # these flows they are the same as in the full trace.
         self._return(self.order_a.picking_ids)
-        receipt = self.builder._receive(self.vendor, self.raw, [("V-R", 3)])
+        receipt = self.flows.receive(self.vendor, self.raw, [("V-R", 3)])
         self._return(receipt.picking_ids)
         vr = self.lot(self.raw, "V-R")
         border = ("receipt", "vendor_return", "return", "delivery")
@@ -294,8 +288,8 @@ class TestGenealogy(TraceabilityCommon):
             }
         )
         picking.action_confirm()
-        self.builder._set_move_lots(picking.move_ids, [(lot, 0.5)])
-        self.builder._validate_picking(picking)
+        self.flows.set_move_lots(picking.move_ids, [(lot, 0.5)])
+        self.flows.validate_picking(picking)
         return picking
 
     def _return(self, picking):
@@ -308,10 +302,10 @@ class TestGenealogy(TraceabilityCommon):
             line.quantity = line.move_id.quantity
         returned = wizard._create_return()
         for move in returned.move_ids:
-            self.builder._set_move_lots(
+            self.flows.set_move_lots(
                 move, [(picking.move_line_ids.lot_id, move.product_uom_qty)]
             )
-        self.builder._validate_picking(returned)
+        self.flows.validate_picking(returned)
         return returned
 
     def test_start_points(self):
@@ -366,40 +360,3 @@ class TestGenealogyDemoFactory(TraceabilityCommon):
         self.assertEqual(first_steel_lot.product_id, steel)
         forward = genealogy.trace(first_steel_lot, "forward")
         self.assertEqual(len(forward.customer_ids), 3)
-
-
-@tagged("post_install", "-at_install")
-class TestGenealogyGenerated(TraceabilityCommon):
-    """A generated genealogy with its control chain."""
-
-    def test_generated_matches_report(self):
-        result = self.env["traceability.flow.builder"]._generate_genealogy(
-            intermediates=3,
-            finished=7,
-            deliveries=11,
-            customers=4,
-            control_finished=3,
-            prefix="TGG",
-        )
-        genealogy = self.env["traceability.genealogy"]
-        forward = genealogy.trace(result["raw_lot"], "forward")
-        expected = (
-            result["raw_lot"] | result["intermediate_lots"] | result["finished_lots"]
-        )
-        self.assertEqual(forward.lot_ids, set(expected.ids))
-        self.assertFalse(forward.lot_ids & set(result["control_lots"].ids))
-        self.assertEqual(
-            forward.delivery_picking_ids, set(result["sale_orders"].picking_ids.ids)
-        )
-        self.assertEqual(forward.customer_ids, set(result["customers"].ids))
-        self.assertEqual(
-            (forward.lot_ids, forward.delivery_picking_ids),
-            report_forward(self.env, result["raw_lot"]),
-        )
-        self.assertEqual(
-            forward.delivery_picking_ids, lot_deliveries(result["finished_lots"])
-        )
-        last = result["finished_lots"][-1]
-        backward = genealogy.trace(last, "backward")
-        self.assertEqual(backward.lot_ids, report_backward(self.env, last)[0])
-        self.assertIn(result["raw_lot"].id, backward.lot_ids)

@@ -6,6 +6,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from .common import TraceabilityCommon
+from .flows import Flows
 
 
 class TestLifeRecord(TraceabilityCommon):
@@ -18,20 +19,20 @@ class TestLifeRecord(TraceabilityCommon):
         cls.Event = cls.env["traceability.lot.event"]
         start = fields.Datetime.now() - timedelta(days=10)
         cls.day = [start + timedelta(days=index) for index in range(10)]
-        cls.purchase = cls.builder._receive(
+        cls.purchase = cls.flows.receive(
             cls.vendor, cls.raw, [("RL-V1", 20)], date=cls.day[0]
         )
         cls.receipt = cls.purchase.picking_ids
         cls.vendor_lot = cls.lot(cls.raw, "RL-V1")
-        cls.shell_mo = cls.builder._produce(
+        cls.shell_mo = cls.flows.produce(
             cls.semi, 4, "RL-S1", {cls.raw: [(cls.vendor_lot, 8)]}, date=cls.day[1]
         )
         cls.shell_lot = cls.shell_mo.lot_producing_id
-        cls.bottle_mo = cls.builder._produce(
+        cls.bottle_mo = cls.flows.produce(
             cls.finished, 1, "RL-SN1", {cls.semi: [(cls.shell_lot, 1)]}, date=cls.day[2]
         )
         cls.serial = cls.bottle_mo.lot_producing_id
-        cls.sale = cls.builder._deliver(
+        cls.sale = cls.flows.deliver(
             cls.customer_a, [(cls.finished, [(cls.serial, 1)])], date=cls.day[3]
         )
         cls.delivery = cls.sale.picking_ids
@@ -61,8 +62,8 @@ class TestLifeRecord(TraceabilityCommon):
             lambda line: line.product_id == lot.product_id
         ).quantity = quantity
         returned = wizard._create_return()
-        self.builder._set_move_lots(returned.move_ids, [(lot, quantity)])
-        self.builder._validate_picking(returned)
+        self.flows.set_move_lots(returned.move_ids, [(lot, quantity)])
+        self.flows.validate_picking(returned)
         return returned
 
     # ------------------------------------------------------------------
@@ -115,9 +116,9 @@ class TestLifeRecord(TraceabilityCommon):
         )
 
     def test_consumed_lots_listed(self):
-        self.builder._receive(self.vendor, self.raw, [("RL-V2", 5)])
+        self.flows.receive(self.vendor, self.raw, [("RL-V2", 5)])
         second = self.lot(self.raw, "RL-V2")
-        production = self.builder._produce(
+        production = self.flows.produce(
             self.semi, 2, "RL-S2", {self.raw: [(self.vendor_lot, 2), (second, 2)]}
         )
         event = self.events(production.lot_producing_id, "production")
@@ -245,10 +246,10 @@ class TestLifeRecord(TraceabilityCommon):
                 }
             )
             picking.action_confirm()
-            self.builder._set_move_lots(picking.move_ids, [(self.vendor_lot, 2)])
+            self.flows.set_move_lots(picking.move_ids, [(self.vendor_lot, 2)])
             if result_package:
                 picking.move_line_ids.result_package_id = result_package
-            self.builder._validate_picking(picking)
+            self.flows.validate_picking(picking)
             return picking
 
         moved = transfer(shelf)
@@ -310,7 +311,7 @@ class TestLifeRecord(TraceabilityCommon):
                 ],
             }
         )
-        production = self.builder._produce(
+        production = self.flows.produce(
             product, 1, "RL-WC1", {self.raw: [(self.vendor_lot, 1)]}
         )
         self.assertEqual(production.workorder_ids.workcenter_id, workcenters)
@@ -412,7 +413,7 @@ class TestLifeRecordForm(HttpCase):
 
     def test_lot_form_pages(self):
         env = self.env(context=dict(self.env.context, tracking_disable=True))
-        builder = env["traceability.flow.builder"]
+        flows = Flows(env)
         vendor = env["res.partner"].create({"name": "Form Vendor"})
         product = env["product.product"].create(
             {
@@ -422,7 +423,7 @@ class TestLifeRecordForm(HttpCase):
                 "barcode": "4006381333931",
             }
         )
-        builder._receive(vendor, product, [("FORM-LOT-1", 5)])
+        flows.receive(vendor, product, [("FORM-LOT-1", 5)])
         lot = env["stock.lot"].search([("product_id", "=", product.id)])
         code = """
             const waitFor = async (selector, count = 1) => {

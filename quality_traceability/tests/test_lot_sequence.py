@@ -107,7 +107,7 @@ class TestLotSequence(TraceabilityCommon):
         self.assertEqual(lot.product_id, self.device)
 
     def test_receipt_keeps_vendor_lot_names(self):
-        self.builder._receive(self.vendor, self.part, [("VND-7", 5)])
+        self.flows.receive(self.vendor, self.part, [("VND-7", 5)])
         self.assertTrue(self.lot(self.part, "VND-7"))
 
     def test_next_serial(self):

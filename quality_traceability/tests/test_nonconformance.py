@@ -25,7 +25,7 @@ class TestNonconformance(QualityCommon):
             "nc_manager",
             groups="quality_traceability.group_traceability_manager",
         )
-        order = cls.builder._receive(cls.vendor, cls.raw, [("NC-1", 10)])
+        order = cls.flows.receive(cls.vendor, cls.raw, [("NC-1", 10)])
         order.user_id = cls.buyer
         cls.receipt = order.picking_ids
         cls.nc_lot = cls.lot(cls.raw, "NC-1")
@@ -128,7 +128,7 @@ class TestNonconformance(QualityCommon):
         self.assertEqual(picking.move_line_ids.lot_id, self.nc_lot)
         with self.assertRaisesRegex(UserError, "execute"):
             self.nc.action_close()
-        self.builder._validate_picking(picking)
+        self.flows.validate_picking(picking)
         self.assertEqual(self.on_hand(self.nc_lot), 6)
         self.nc.action_close()
         self.assertEqual(self.nc.state, "closed")

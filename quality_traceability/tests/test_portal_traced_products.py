@@ -38,20 +38,18 @@ class TestPortalTracedProducts(TraceabilityCommon, HttpCase):
             groups="base.group_portal",
             partner_id=cls.contact_b.id,
         )
-        cls.builder._receive(
-            cls.vendor, cls.raw, [("V-1", 10), ("V-2", 10), ("V-3", 10)]
-        )
+        cls.flows.receive(cls.vendor, cls.raw, [("V-1", 10), ("V-2", 10), ("V-3", 10)])
         v1, v2, v3 = (cls.lot(cls.raw, name) for name in ("V-1", "V-2", "V-3"))
         cls.lots_a = v1 | v2
         cls.lots_b = v3
-        cls.builder._deliver(
+        cls.flows.deliver(
             cls.customer_a, [(cls.raw, [(v1, 2)])], date=datetime(2024, 1, 10, 12)
         )
         # To another address of A's company: still A's.
-        cls.builder._deliver(
+        cls.flows.deliver(
             cls.address_a, [(cls.raw, [(v2, 3)])], date=datetime(2024, 2, 10, 12)
         )
-        cls.builder._deliver(
+        cls.flows.deliver(
             cls.customer_b, [(cls.raw, [(v3, 4)])], date=datetime(2024, 3, 10, 12)
         )
 

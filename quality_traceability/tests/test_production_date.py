@@ -16,16 +16,16 @@ class TestProductionDate(TraceabilityCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.builder._receive(cls.vendor, cls.raw, [("PD-V1", 10)])
+        cls.flows.receive(cls.vendor, cls.raw, [("PD-V1", 10)])
         cls.v1 = cls.lot(cls.raw, "PD-V1")
-        cls.production = cls.builder._produce(
+        cls.production = cls.flows.produce(
             cls.semi, 2, "PD-S1", {cls.raw: [(cls.v1, 4)]}
         )
         cls.s1 = cls.lot(cls.semi, "PD-S1")
         # The order ended on another day than its finished move was dated
         # (a backdated flow, a corrected end date).
         cls.production.date_finished = datetime(2024, 3, 5, 10, 30)
-        cls.builder._backdate(cls.production.move_finished_ids, datetime(2024, 3, 1, 8))
+        cls.flows.backdate(cls.production.move_finished_ids, datetime(2024, 3, 1, 8))
 
     def _three_dates(self, lot):
         """The day of the lot form, of a label and of the public page."""

@@ -33,7 +33,7 @@ class TestPublicLookup(TraceabilityCommon, HttpCase):
                 "list_price": 87654.32,
             }
         )
-        cls.builder._receive(
+        cls.flows.receive(
             cls.vendor,
             cls.raw,
             [("L-1", 4321), ("A/1", 10)],
@@ -44,17 +44,17 @@ class TestPublicLookup(TraceabilityCommon, HttpCase):
             {"ref": "LOTREF-9931", "expiration_date": datetime(2027, 1, 31, 12)}
         )
         cls.slash_lot = cls.lot(cls.raw, "A/1")
-        shell = cls.builder._produce(
+        shell = cls.flows.produce(
             cls.semi, 2, "S-1", {cls.raw: [(cls.raw_lot, 4)]}
         ).lot_producing_id
-        cls.serial = cls.builder._produce(
+        cls.serial = cls.flows.produce(
             cls.finished,
             1,
             "SN-1",
             {cls.semi: [(shell, 1)]},
             date=datetime(2024, 3, 5, 12),
         ).lot_producing_id
-        cls.builder._deliver(
+        cls.flows.deliver(
             cls.customer_a,
             [(cls.finished, [(cls.serial, 1)]), (cls.raw, [(cls.raw_lot, 11)])],
         )

@@ -38,7 +38,7 @@ class TestQualityRecords(QualityCommon):
             "qr_inspector",
             groups="quality_traceability.group_traceability_user",
         )
-        order = cls.builder._receive(cls.vendor, cls.raw, [("QR-1", 10)])
+        order = cls.flows.receive(cls.vendor, cls.raw, [("QR-1", 10)])
         order.user_id = cls.buyer
         cls.receipt = order.picking_ids
         cls.qr_lot = cls.lot(cls.raw, "QR-1")
@@ -191,7 +191,7 @@ class TestQualityRecords(QualityCommon):
     def test_activity_never_goes_to_the_superuser(self):
         # A receipt bought by the system (OdooBot), no responsible on the point:
         # a traceability manager of the company gets it.
-        order = self.builder._receive(self.vendor, self.raw, [("QR-3", 5)])
+        order = self.flows.receive(self.vendor, self.raw, [("QR-3", 5)])
         self.assertTrue(order.user_id._is_superuser())
         lot = self.lot(self.raw, "QR-3")
         # Recorded by an inspector, as from the scanner screen.

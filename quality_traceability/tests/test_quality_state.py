@@ -20,7 +20,7 @@ class TestQualityState(QualityCommon):
         self.assertEqual(self.lot_1.quality_state, "quarantine")
         self.assertEqual(self.lot_2.quality_state, "quarantine")
         # A product without the flag is released at once.
-        self.builder._receive(self.vendor, self.semi, [("QS-SEMI", 5)])
+        self.flows.receive(self.vendor, self.semi, [("QS-SEMI", 5)])
         self.assertEqual(self.lot(self.semi, "QS-SEMI").quality_state, "released")
 
     def test_passing_incoming_check_releases(self):
@@ -100,25 +100,23 @@ class TestQualityState(QualityCommon):
     def test_delivery_of_blocked_lot_refused(self):
         self.check(self.lot_1, width=20)
         with self.assertRaisesRegex(UserError, "QS-1.*blocked"):
-            self.builder._deliver(self.customer_a, [(self.raw, [(self.lot_1, 2)])])
+            self.flows.deliver(self.customer_a, [(self.raw, [(self.lot_1, 2)])])
 
     def test_delivery_of_quarantined_lot_refused(self):
         with self.assertRaisesRegex(UserError, "QS-2.*quarantine"):
-            self.builder._deliver(self.customer_a, [(self.raw, [(self.lot_2, 2)])])
+            self.flows.deliver(self.customer_a, [(self.raw, [(self.lot_2, 2)])])
 
     def test_delivery_of_released_lot_allowed(self):
         self.check(self.lot_1)
-        order = self.builder._deliver(self.customer_a, [(self.raw, [(self.lot_1, 2)])])
+        order = self.flows.deliver(self.customer_a, [(self.raw, [(self.lot_1, 2)])])
         self.assertEqual(order.picking_ids.state, "done")
 
     def test_manufacturing_consumption_of_blocked_lot_refused(self):
         self.check(self.lot_1, width=20)
         with self.assertRaisesRegex(UserError, "QS-1.*blocked"):
-            self.builder._produce(
-                self.semi, 1, "QS-SHELL", {self.raw: [(self.lot_1, 2)]}
-            )
+            self.flows.produce(self.semi, 1, "QS-SHELL", {self.raw: [(self.lot_1, 2)]})
         self.check(self.lot_2)
-        production = self.builder._produce(
+        production = self.flows.produce(
             self.semi, 1, "QS-SHELL-2", {self.raw: [(self.lot_2, 2)]}
         )
         self.assertEqual(production.state, "done")
@@ -170,7 +168,7 @@ class TestQualityState(QualityCommon):
         wizard.product_return_moves.quantity = 4
         returned = wizard._create_return()
         returned.action_assign()
-        self.builder._set_move_lots(returned.move_ids, [(self.lot_1, 4)])
-        self.builder._validate_picking(returned)
+        self.flows.set_move_lots(returned.move_ids, [(self.lot_1, 4)])
+        self.flows.validate_picking(returned)
         self.assertEqual(returned.state, "done")
         self.assertEqual(self.on_hand(self.lot_1), 6)

@@ -118,10 +118,10 @@ class TestRouteMatrix(TraceabilityCommon, HttpCase):
                 {"name": bob, "parent_id": cls.customer_b.id},
             ]
         )
-        cls.builder._receive(cls.vendor, cls.raw, [(lot_a, 5), (lot_b, 5)])
+        cls.flows.receive(cls.vendor, cls.raw, [(lot_a, 5), (lot_b, 5)])
         cls.lot_a, cls.lot_b = cls.lot(cls.raw, lot_a), cls.lot(cls.raw, lot_b)
-        cls.builder._deliver(cls.customer_a, [(cls.raw, [(cls.lot_a, 1)])])
-        cls.builder._deliver(cls.customer_b, [(cls.raw, [(cls.lot_b, 1)])])
+        cls.flows.deliver(cls.customer_a, [(cls.raw, [(cls.lot_a, 1)])])
+        cls.flows.deliver(cls.customer_b, [(cls.raw, [(cls.lot_b, 1)])])
         cls.finished.barcode = "6901234560077"
         cls.serial = cls.env["stock.lot"].create(
             {"name": "MXS-0001", "product_id": cls.finished.id}

@@ -71,7 +71,7 @@ class TestStandardUsers(QualityCommon):
         )
         order.action_confirm()
         picking = order.picking_ids
-        self.builder._set_move_lots(picking.move_ids, [(self.raw_lot, quantity)])
+        self.flows.set_move_lots(picking.move_ids, [(self.raw_lot, quantity)])
         return picking
 
     def _production(self, lot_name):
@@ -83,7 +83,7 @@ class TestStandardUsers(QualityCommon):
             {"name": lot_name, "product_id": self.semi.id}
         )
         production.write({"lot_producing_id": lot.id, "qty_producing": 1})
-        self.builder._set_move_lots(production.move_raw_ids, [(self.raw_lot, 2)])
+        self.flows.set_move_lots(production.move_raw_ids, [(self.raw_lot, 2)])
         return production
 
     def _required_point(self, name, stage, product):

@@ -244,15 +244,13 @@ class TestTraceScreen(TraceabilityCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.builder._receive(cls.vendor, cls.raw, [("V-1", 10)])
+        cls.flows.receive(cls.vendor, cls.raw, [("V-1", 10)])
         cls.v1 = cls.lot(cls.raw, "V-1")
-        cls.builder._produce(cls.semi, 2, "S-<b>1</b>", {cls.raw: [(cls.v1, 4)]})
+        cls.flows.produce(cls.semi, 2, "S-<b>1</b>", {cls.raw: [(cls.v1, 4)]})
         cls.s1 = cls.lot(cls.semi, "S-<b>1</b>")
-        cls.builder._produce(cls.finished, 1, "=SN-1", {cls.semi: [(cls.s1, 1)]})
+        cls.flows.produce(cls.finished, 1, "=SN-1", {cls.semi: [(cls.s1, 1)]})
         cls.sn1 = cls.lot(cls.finished, "=SN-1")
-        cls.order = cls.builder._deliver(
-            cls.customer_a, [(cls.finished, [(cls.sn1, 1)])]
-        )
+        cls.order = cls.flows.deliver(cls.customer_a, [(cls.finished, [(cls.sn1, 1)])])
         cls.user = new_test_user(
             cls.env,
             "trace_screen_user",
@@ -480,7 +478,7 @@ class TestTraceScreen(TraceabilityCommon):
         ).mapped("kind")
         self.assertEqual(s1_kinds, ["made", "consumed", "stock"])
         # A later receipt of the same lot comes after the consumption.
-        later = self.builder._receive(
+        later = self.flows.receive(
             self.vendor,
             self.raw,
             [("V-1", 3)],
@@ -526,7 +524,7 @@ class TestTraceScreen(TraceabilityCommon):
         self.assertEqual(receipt.location_id.usage, "internal")
 
     def test_smart_buttons_open_the_trace_records(self):
-        self.builder._deliver(self.customer_b, [(self.semi, [(self.s1, 1)])])
+        self.flows.deliver(self.customer_b, [(self.semi, [(self.s1, 1)])])
         trace = self._open(self.v1, user=self.user)
         self.assertEqual(
             (
@@ -628,16 +626,16 @@ class TestTraceCompanies(TraceabilityCommon):
         company_a = self.env.company
         company_b = self.env["res.company"].create({"name": "Traceability Company B"})
         self.env.user.company_ids |= company_b
-        builder_b = self.builder.with_company(company_b).with_context(
+        flows_b = self.flows.with_company(company_b).with_context(
             allowed_company_ids=[company_b.id, company_a.id]
         )
-        builder_b._receive(self.vendor, self.raw, [("B-1", 4)])
+        flows_b.receive(self.vendor, self.raw, [("B-1", 4)])
         lot_b = self.env["stock.lot"].search([("name", "=", "B-1")])
         # The bill of materials is shared by both companies.
         self.env["mrp.bom"].search(
             [("product_tmpl_id", "=", self.semi.product_tmpl_id.id)]
         ).company_id = False
-        builder_b._produce(self.semi, 2, "B-S1", {self.raw: [(lot_b, 4)]})
+        flows_b.produce(self.semi, 2, "B-S1", {self.raw: [(lot_b, 4)]})
         genealogy = self.env["traceability.genealogy"]
         both = genealogy.with_context(allowed_company_ids=[company_a.id, company_b.id])
         result = both.trace(lot_b)

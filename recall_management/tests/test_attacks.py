@@ -84,7 +84,7 @@ class TestRecallHoldAttacks(RecallCommon):
             }
         )
         order.action_confirm()
-        self.builder._set_move_lots(order.picking_ids.move_ids, [(self.rs1, 1)])
+        self.flows.set_move_lots(order.picking_ids.move_ids, [(self.rs1, 1)])
         order.picking_ids.move_ids.picked = False
         drill = self._recall(self.rv1, recall_type="drill")
         rpc(self.env, self.manager, "recall.recall", "action_block_stock", [drill.ids])

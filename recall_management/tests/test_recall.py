@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user
 
 from odoo.addons.quality_traceability.tests.common import TraceabilityCommon
+from odoo.addons.quality_traceability.tests.flows import Flows
 
 
 class RecallCommon(TraceabilityCommon):
@@ -15,24 +16,24 @@ class RecallCommon(TraceabilityCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, mail_create_nolog=True))
-        cls.builder = cls.env["traceability.flow.builder"]
+        cls.flows = Flows(cls.env)
         cls.customer_a.email = "a@example.com"
         cls.customer_b.email = "b@example.com"
-        cls.builder._receive(cls.vendor, cls.raw, [("RV-1", 10), ("RV-2", 10)])
+        cls.flows.receive(cls.vendor, cls.raw, [("RV-1", 10), ("RV-2", 10)])
         cls.rv1, cls.rv2 = cls.lot(cls.raw, "RV-1"), cls.lot(cls.raw, "RV-2")
-        cls.builder._produce(cls.semi, 3, "RS-1", {cls.raw: [(cls.rv1, 6)]})
-        cls.builder._produce(cls.semi, 2, "RS-2", {cls.raw: [(cls.rv2, 4)]})
+        cls.flows.produce(cls.semi, 3, "RS-1", {cls.raw: [(cls.rv1, 6)]})
+        cls.flows.produce(cls.semi, 2, "RS-2", {cls.raw: [(cls.rv2, 4)]})
         cls.rs1, cls.rs2 = cls.lot(cls.semi, "RS-1"), cls.lot(cls.semi, "RS-2")
         cls.serials = [
-            cls.builder._produce(
+            cls.flows.produce(
                 cls.finished, 1, f"RSN-{i}", {cls.semi: [(cls.rs1, 1)]}
             ).lot_producing_id
             for i in (1, 2)
         ]
-        cls.order_a = cls.builder._deliver(
+        cls.order_a = cls.flows.deliver(
             cls.customer_a, [(cls.finished, [(cls.serials[0], 1)])]
         )
-        cls.order_b = cls.builder._deliver(
+        cls.order_b = cls.flows.deliver(
             cls.customer_b, [(cls.finished, [(cls.serials[1], 1)])]
         )
         cls.manager = new_test_user(
@@ -114,9 +115,9 @@ class TestRecallScope(RecallCommon):
     def test_rescope_shows_changes(self):
         recall = self._recall(self.rs1)
         self.assertEqual(len(recall.customer_ids), 2)
-        self.builder._receive(self.vendor, self.raw, [("RV-3", 2)])
+        self.flows.receive(self.vendor, self.raw, [("RV-3", 2)])
         # A new serial made from RS-1 after the first scope, delivered to A.
-        serial = self.builder._produce(
+        serial = self.flows.produce(
             self.finished, 1, "RSN-9", {self.semi: [(self.rs1, 1)]}
         ).lot_producing_id
         recall.action_scope()
@@ -193,7 +194,7 @@ class TestRecallActions(RecallCommon):
         )
         order.action_confirm()
         move = order.picking_ids.move_ids
-        self.builder._set_move_lots(move, [(self.rs1, 1)])
+        self.flows.set_move_lots(move, [(self.rs1, 1)])
         move.picked = False
         recall = self._recall(self.rv1)
         self.assertIn(

@@ -107,7 +107,7 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def start_server(dbname, port):
+def start_server(dbname, port, cron_threads=0):
     odoo_src = os.environ.get("ODOO_SRC", "/opt/odoo")
     command = [
         sys.executable,
@@ -121,7 +121,7 @@ def start_server(dbname, port):
         dbname,
         f"--db-filter=^{dbname}$",
         f"--http-port={port}",
-        "--max-cron-threads=0",
+        f"--max-cron-threads={cron_threads}",
         "--log-level=warn",
     ]
     server = subprocess.Popen(

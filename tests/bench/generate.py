@@ -10,6 +10,7 @@ import argparse
 import sys
 import time
 
+from genealogy import generate_genealogy
 from odoo_env import odoo_env
 
 
@@ -41,9 +42,7 @@ def main():
                 print(f"  {done} documents, {done / elapsed:.1f}/s", flush=True)
                 last[0] = done
 
-        result = env["traceability.flow.builder"]._generate_genealogy(
-            progress=progress, **params
-        )
+        result = generate_genealogy(env, progress=progress, **params)
         env.cr.commit()
     elapsed = time.monotonic() - started
     print(

@@ -7,8 +7,10 @@ plus this project.
 
 import contextlib
 import gc
+import importlib.util
 import os
 import statistics
+import sys
 import time
 from pathlib import Path
 
@@ -29,6 +31,20 @@ def odoo_env(dbname):
 
 
 _CONFIGURED = []
+
+
+def load_project_module(relative_path):
+    """A plain module of the project's tests loaded by its path (the business
+    flows, the test printer), without importing its addon's test package, whose
+    test framework Odoo refuses outside test mode."""
+    path = PROJECT_DIR / relative_path
+    name = "bench_" + "_".join(path.with_suffix("").parts[-3:])
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
 
 
 def _configure(odoo, odoo_src):

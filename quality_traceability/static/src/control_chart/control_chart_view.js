@@ -74,6 +74,13 @@ export class TraceabilityControlChartController extends Component {
         return formatFloat(value, {digits: [16, 4]});
     }
 
+    /** Cp, Cpk, Pp, Ppk with two decimals; a dash where undefined. */
+    index(value) {
+        return value === null || value === undefined
+            ? "—"
+            : formatFloat(value, {digits: [16, 2]});
+    }
+
     prepare(chart) {
         const points = chart.points.map((point) => ({
             ...point,
@@ -85,6 +92,106 @@ export class TraceabilityControlChartController extends Component {
             points,
             alarms,
             config: this.chartConfig(chart, points),
+            xbar_r: chart.xbar_r && this.prepareXbarR(chart, chart.xbar_r),
+        };
+    }
+
+    /**
+     * The X-bar and R chart of a parameter measured in subgroups: the
+     * subgroup means with their centre line and limits (the Western Electric
+     * rules in red, as on the individuals chart) and the subgroup ranges with
+     * R-bar and the R chart's limits.
+     */
+    prepareXbarR(chart, xbarR) {
+        const subgroups = xbarR.subgroups.map((group) => ({
+            ...group,
+            label: formatDateTime(deserializeDateTime(group.date)),
+            alarm: Boolean(group.rules.length || group.range_alarm),
+        }));
+        const labels = subgroups.map((group) => `#${group.index} ${group.label}`);
+        const limits = xbarR.limits;
+        const count = subgroups.length;
+        const xbarLines = limits
+            ? [
+                  constantLine(_t("Centre line"), limits.mean, count, COLORS.centre, []),
+                  constantLine(_t("UCL"), limits.ucl, count, COLORS.control, [8, 4]),
+                  constantLine(_t("LCL"), limits.lcl, count, COLORS.control, [8, 4]),
+              ]
+            : [];
+        const rLines = limits
+            ? [
+                  constantLine(_t("Average range"), limits.r_bar, count, COLORS.centre, []),
+                  constantLine(_t("UCL"), limits.r_ucl, count, COLORS.control, [8, 4]),
+                  constantLine(_t("LCL"), limits.r_lcl, count, COLORS.control, [8, 4]),
+              ]
+            : [];
+        return {
+            ...xbarR,
+            subgroups,
+            alarms: subgroups.filter((group) => group.alarm),
+            xbarConfig: this.subgroupConfig(
+                _t("Subgroup mean"),
+                labels,
+                subgroups.map((group) => group.mean),
+                subgroups.map((group) => group.rules.length > 0),
+                xbarLines,
+                chart.unit,
+                subgroups
+            ),
+            rangeConfig: this.subgroupConfig(
+                _t("Subgroup range"),
+                labels,
+                subgroups.map((group) => group.range),
+                subgroups.map((group) => group.range_alarm),
+                rLines,
+                chart.unit,
+                subgroups
+            ),
+        };
+    }
+
+    subgroupConfig(label, labels, values, flags, lines, unit, subgroups) {
+        const suffix = unit ? ` ${unit}` : "";
+        const color = (flag, normal) => (flag ? COLORS.alarm : normal);
+        return {
+            type: "line",
+            data: {
+                labels,
+                datasets: [
+                    {
+                        label,
+                        data: values,
+                        borderColor: COLORS.value,
+                        backgroundColor: flags.map((flag) => color(flag, COLORS.value)),
+                        pointBorderColor: flags.map((flag) => color(flag, COLORS.value)),
+                        pointRadius: flags.map((flag) => (flag ? 6 : 3)),
+                        pointStyle: flags.map((flag) => (flag ? "rectRot" : "circle")),
+                        borderWidth: 2,
+                        tension: 0,
+                        fill: false,
+                    },
+                    ...lines,
+                ],
+            },
+            options: {
+                animation: false,
+                maintainAspectRatio: false,
+                interaction: {mode: "nearest", intersect: false},
+                plugins: {
+                    legend: {display: false},
+                    tooltip: {
+                        filter: (item) => item.datasetIndex === 0,
+                        callbacks: {
+                            label: (item) => `${label}: ${this.format(item.parsed.y)}${suffix}`,
+                            afterLabel: (item) => subgroups[item.dataIndex].checks,
+                        },
+                    },
+                },
+                scales: {
+                    x: {ticks: {maxRotation: 0, autoSkip: true}},
+                    y: {grace: "5%"},
+                },
+            },
         };
     }
 

@@ -1,12 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo.exceptions import UserError
 
 from .common import TraceabilityCommon
 
 
-class TestFlowBuilder(TraceabilityCommon):
+class TestFlows(TraceabilityCommon):
     def test_receive_creates_vendor_lots(self):
-        order = self.builder._receive(self.vendor, self.raw, [("V-1", 4), ("V-2", 6)])
+        order = self.flows.receive(self.vendor, self.raw, [("V-1", 4), ("V-2", 6)])
         self.assertEqual(order.state, "purchase")
         self.assertEqual(order.picking_ids.state, "done")
         self.assertEqual(order.partner_ref, "V-1, V-2")
@@ -14,9 +13,9 @@ class TestFlowBuilder(TraceabilityCommon):
         self.assertEqual(self.on_hand(self.lot(self.raw, "V-2")), 6)
 
     def test_produce_links_components_to_finished_lot(self):
-        self.builder._receive(self.vendor, self.raw, [("V-1", 4), ("V-2", 6)])
+        self.flows.receive(self.vendor, self.raw, [("V-1", 4), ("V-2", 6)])
         v1, v2 = self.lot(self.raw, "V-1"), self.lot(self.raw, "V-2")
-        production = self.builder._produce(
+        production = self.flows.produce(
             self.semi, 3, "S-1", {self.raw: [(v1, 4), (v2, 2)]}
         )
         self.assertEqual(production.state, "done")
@@ -31,17 +30,17 @@ class TestFlowBuilder(TraceabilityCommon):
         self.assertEqual(finished_line.consume_line_ids.lot_id, v1 | v2)
 
     def test_deliver_chosen_lots(self):
-        self.builder._receive(self.vendor, self.raw, [("V-1", 10)])
+        self.flows.receive(self.vendor, self.raw, [("V-1", 10)])
         v1 = self.lot(self.raw, "V-1")
-        self.builder._produce(self.semi, 2, "S-1", {self.raw: [(v1, 4)]})
+        self.flows.produce(self.semi, 2, "S-1", {self.raw: [(v1, 4)]})
         shell = self.lot(self.semi, "S-1")
         serials = [
-            self.builder._produce(
+            self.flows.produce(
                 self.finished, 1, f"SN-{i}", {self.semi: [(shell, 1)]}
             ).lot_producing_id
             for i in (1, 2)
         ]
-        order = self.builder._deliver(
+        order = self.flows.deliver(
             self.customer_a, [(self.finished, [(serials[1], 1)])]
         )
         self.assertEqual(order.picking_ids.state, "done")
@@ -51,10 +50,10 @@ class TestFlowBuilder(TraceabilityCommon):
         self.assertEqual(serials[1].delivery_ids, order.picking_ids)
 
     def test_missing_component_lot_is_refused(self):
-        self.builder._receive(self.vendor, self.raw, [("V-1", 10)])
-        with self.assertRaisesRegex(UserError, "No lot given for component"):
-            self.builder._produce(self.semi, 1, "S-9", {})
+        self.flows.receive(self.vendor, self.raw, [("V-1", 10)])
+        with self.assertRaisesRegex(AssertionError, "No lot given for component"):
+            self.flows.produce(self.semi, 1, "S-9", {})
 
     def test_no_bom_is_refused(self):
-        with self.assertRaisesRegex(UserError, "No bill of materials"):
-            self.builder._produce(self.raw, 1, "R-9", {})
+        with self.assertRaisesRegex(AssertionError, "No bill of materials"):
+            self.flows.produce(self.raw, 1, "R-9", {})

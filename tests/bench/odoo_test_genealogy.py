@@ -1,15 +1,36 @@
-# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo.exceptions import UserError
+"""The benchmark genealogy generator, on a database where the addons are installed.
+
+Run by setup/test.sh through pytest-odoo on the database of the Odoo suite:
+    setup/pytest-odoo.sh DB tests/bench/odoo_test_genealogy.py
+(not named test_*.py: the plain ``pytest tests`` run, without Odoo, leaves it alone).
+"""
+
+from genealogy import generate_genealogy
+
 from odoo.tests import TransactionCase
 
+from odoo.addons.quality_traceability.tests.report_oracle import (
+    lot_deliveries,
+    report_backward,
+    report_forward,
+)
 
-class TestGenealogyGenerator(TransactionCase):
+
+class BenchCase(TransactionCase):
+    """A test case outside any addon: the tags Odoo's loader gives addon tests."""
+
+    test_tags = {"standard", "post_install"}
+    test_module = "quality_traceability"
+
+
+class TestGenealogyGenerator(BenchCase):
     """The scale generator builds the benchmark genealogy through real flows."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.result = cls.env["traceability.flow.builder"]._generate_genealogy(
+        cls.result = generate_genealogy(
+            cls.env,
             intermediates=2,
             finished=5,
             deliveries=8,
@@ -73,7 +94,44 @@ class TestGenealogyGenerator(TransactionCase):
         )
 
     def test_bad_shape_is_refused(self):
-        with self.assertRaises(UserError):
-            self.env["traceability.flow.builder"]._generate_genealogy(
-                intermediates=5, finished=2, deliveries=8, customers=1
+        with self.assertRaises(ValueError):
+            generate_genealogy(
+                self.env, intermediates=5, finished=2, deliveries=8, customers=1
             )
+
+
+class TestGenealogyGenerated(BenchCase):
+    """A generated genealogy with its control chain."""
+
+    def test_generated_matches_report(self):
+        result = generate_genealogy(
+            self.env,
+            intermediates=3,
+            finished=7,
+            deliveries=11,
+            customers=4,
+            control_finished=3,
+            prefix="TGG",
+        )
+        genealogy = self.env["traceability.genealogy"]
+        forward = genealogy.trace(result["raw_lot"], "forward")
+        expected = (
+            result["raw_lot"] | result["intermediate_lots"] | result["finished_lots"]
+        )
+        self.assertEqual(forward.lot_ids, set(expected.ids))
+        self.assertFalse(forward.lot_ids & set(result["control_lots"].ids))
+        self.assertEqual(
+            forward.delivery_picking_ids, set(result["sale_orders"].picking_ids.ids)
+        )
+        self.assertEqual(forward.customer_ids, set(result["customers"].ids))
+        self.assertEqual(
+            (forward.lot_ids, forward.delivery_picking_ids),
+            report_forward(self.env, result["raw_lot"]),
+        )
+        self.assertEqual(
+            forward.delivery_picking_ids, lot_deliveries(result["finished_lots"])
+        )
+        last = result["finished_lots"][-1]
+        backward = genealogy.trace(last, "backward")
+        self.assertEqual(backward.lot_ids, report_backward(self.env, last)[0])
+        self.assertIn(result["raw_lot"].id, backward.lot_ids)

@@ -1,0 +1,189 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""ISO 2859-1 single sampling at a key control point, on real receipts.
+
+References: ISO 2859-1:1999 Table 1 (code letters), Tables 2-A/2-B (single
+sampling, normal and tightened) and clause 9.3 (switching rules); the same
+tables in ANSI/ASQ Z1.4-2003 and MIL-STD-105E."""
+
+from odoo import Command
+from odoo.exceptions import UserError
+from odoo.tests import new_test_user, tagged
+
+from .common import QualityCommon, rpc
+
+
+@tagged("post_install", "-at_install")
+class TestSampling(QualityCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sampling_point = cls.env["traceability.control.point"].create(
+            {
+                "name": "Resin AQL sampling",
+                "stage": "incoming",
+                "product_ids": [Command.link(cls.raw.id)],
+                "sampling": "iso2859",
+                "aql": "0.65",
+                "inspection_level": "II",
+            }
+        )
+        cls.trace_user = new_test_user(
+            cls.env,
+            "sampling_user",
+            groups="quality_traceability.group_traceability_user",
+        )
+        cls.trace_manager = new_test_user(
+            cls.env,
+            "sampling_manager",
+            groups="quality_traceability.group_traceability_manager",
+        )
+        cls.lot_count = 0
+
+    def receive_lot(self, quantity=100):
+        """One receipt from the test vendor of one vendor lot of resin."""
+        type(self).lot_count += 1
+        name = f"SMP-{self.lot_count}"
+        self.receive([(name, quantity)])
+        return self.lot(self.raw, name)
+
+    def inspect(self, defects, quantity=100):
+        lot = self.receive_lot(quantity)
+        return self.env["traceability.check"].create(
+            {
+                "control_point_id": self.sampling_point.id,
+                "lot_id": lot.id,
+                "defect_count": defects,
+            }
+        )
+
+    def test_plan_of_a_real_receipt(self):
+        """Lot of 2000 received, level II: code letter K, n = 125; AQL 0.65
+        normal: Ac 2, Re 3 (ISO 2859-1 Table 1 and Table 2-A)."""
+        lot = self.receive_lot(2000)
+        instruction = self.sampling_point._sampling_instruction(lot)
+        self.assertEqual(
+            instruction,
+            {
+                "code_letter": "K",
+                "sample_size": 125,
+                "ac": 2,
+                "re": 3,
+                "severity": "normal",
+                "lot_quantity": 2000,
+            },
+        )
+        check = self.env["traceability.check"].create(
+            {
+                "control_point_id": self.sampling_point.id,
+                "lot_id": lot.id,
+                "defect_count": 2,
+            }
+        )
+        self.assertEqual(check.partner_id, self.vendor)
+        self.assertEqual(check.lot_quantity, 2000)
+        self.assertEqual(check.sample_code_letter, "K")
+        self.assertEqual(check.sample_size, 125)
+        self.assertEqual((check.sample_ac, check.sample_re), (2, 3))
+        self.assertEqual(check.inspection_severity, "normal")
+        self.assertEqual(check._sampling_instruction(), instruction)
+
+    def test_defect_count_decides(self):
+        """Pass with Ac nonconforming items, fail (and hold the lot) with Re."""
+        passed = self.inspect(2, quantity=2000)
+        self.assertEqual(passed.result, "pass")
+        failed = self.inspect(3, quantity=2000)
+        self.assertEqual(failed.result, "fail")
+        self.assertEqual(failed.lot_id.quality_state, "blocked")
+        self.assertTrue(failed.nonconformance_ids)
+
+    def test_full_inspection_unchanged(self):
+        """Without sampling the result still comes from the measurements."""
+        lot = self.receive_lot()
+        check = self.check(lot, width=12.0)
+        self.assertFalse(check.sample_code_letter)
+        self.assertEqual(check.result, "fail")
+        self.assertEqual(self.check(lot).result, "pass")
+
+    def test_switch_to_tightened_and_back(self):
+        """2 lots not accepted of 5 or fewer consecutive lots: tightened
+        (9.3.1); 5 consecutive lots accepted: normal again (9.3.2). Lot of 100,
+        level II: F (n = 20); AQL 0.65 normal F: 0/1; tightened: the arrow
+        leads to G (n = 32), 0/1 (Tables 2-A and 2-B)."""
+        first = self.inspect(1)
+        self.assertEqual((first.inspection_severity, first.sample_size), ("normal", 20))
+        self.assertEqual(first.result, "fail")
+        self.assertEqual(self.inspect(0).inspection_severity, "normal")
+        self.assertEqual(self.inspect(1).result, "fail")
+        checks = [self.inspect(0) for _index in range(5)]
+        self.assertEqual(
+            [check.inspection_severity for check in checks], ["tightened"] * 5
+        )
+        self.assertEqual(
+            (checks[0].sample_code_letter, checks[0].sample_size), ("G", 32)
+        )
+        after = self.inspect(0)
+        self.assertEqual(after.inspection_severity, "normal")
+        self.assertEqual(after.sample_size, 20)
+        self.assertIn("Normal", self.vendor.traceability_sampling_html)
+
+    def test_voided_check_does_not_count(self):
+        """A voided check is not a lot outcome: the vendor stays normal."""
+        self.inspect(1)
+        second = self.inspect(1)
+        self.assertEqual(self.inspect(0).inspection_severity, "tightened")
+        second.with_user(self.trace_manager).action_void("Wrong sample")
+        self.assertEqual(
+            self.env["traceability.check"]._sampling_severity(self.vendor, self.raw),
+            "normal",
+        )
+        self.assertEqual(self.inspect(0).inspection_severity, "normal")
+        self.assertIn("Normal", self.vendor.traceability_sampling_html)
+
+    def test_user_cannot_set_the_plan(self):
+        """The plan and severity are computed: a check user sends them in vain
+        at creation and cannot write them afterwards (RPC path)."""
+        lot = self.receive_lot(2000)
+        check_id = rpc(
+            self.env,
+            self.trace_user,
+            "traceability.check",
+            "create",
+            [
+                {
+                    "control_point_id": self.sampling_point.id,
+                    "lot_id": lot.id,
+                    "defect_count": 2,
+                    "sample_size": 1,
+                    "sample_ac": 99,
+                    "sample_re": 100,
+                    "inspection_severity": "reduced",
+                }
+            ],
+        )
+        check = self.env["traceability.check"].browse(check_id)
+        self.assertEqual(
+            (check.sample_size, check.sample_ac, check.sample_re), (125, 2, 3)
+        )
+        self.assertEqual(check.inspection_severity, "normal")
+        for vals in ({"inspection_severity": "reduced"}, {"sample_ac": 50}):
+            with self.refused(UserError, "cannot be changed"):
+                rpc(
+                    self.env,
+                    self.trace_user,
+                    "traceability.check",
+                    "write",
+                    [[check.id], vals],
+                )
+        self.assertEqual(check.inspection_severity, "normal")
+        self.assertEqual(check.sample_ac, 2)
+
+    def test_defect_count_within_sample(self):
+        lot = self.receive_lot()
+        with self.assertRaises(UserError):
+            self.env["traceability.check"].create(
+                {
+                    "control_point_id": self.sampling_point.id,
+                    "lot_id": lot.id,
+                    "defect_count": 21,
+                }
+            )
