@@ -20,6 +20,9 @@
         "views/stock_lot_views.xml",
         "views/mrp_production_views.xml",
         "views/stock_picking_views.xml",
+        "views/mrp_workcenter_views.xml",
+        "views/stock_picking_type_views.xml",
+        "views/res_users_views.xml",
         "views/menus.xml",
     ],
     "assets": {

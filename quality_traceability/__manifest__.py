@@ -22,7 +22,10 @@
     "data": [
         "security/quality_traceability_security.xml",
         "security/ir.model.access.csv",
+        "security/traceability_nonconformance_8d_security.xml",
+        "security/traceability_gauge_security.xml",
         "data/ir_sequence_data.xml",
+        "data/traceability_root_cause_data.xml",
         "views/traceability_trace_views.xml",
         "views/res_config_settings_views.xml",
         "views/product_views.xml",
@@ -30,8 +33,10 @@
         "views/stock_lot_views.xml",
         "views/trace_public_templates.xml",
         "views/portal_templates.xml",
+        "views/nonconformance_portal_templates.xml",
         "views/traceability_control_point_views.xml",
         "views/traceability_check_views.xml",
+        "views/traceability_exposure_views.xml",
         "views/traceability_hold_views.xml",
         "views/stock_lot_quality_views.xml",
         "views/traceability_nonconformance_views.xml",
@@ -39,7 +44,9 @@
         "views/traceability_analytics_views.xml",
         "views/traceability_control_spec_views.xml",
         "views/traceability_overview_views.xml",
+        "views/traceability_gauge_views.xml",
         "views/menus.xml",
+        "report/traceability_coa_report.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
@@ -47,6 +54,7 @@
         "demo/mrp_bom_demo.xml",
         "demo/traceability_factory_demo.xml",
         "demo/traceability_control_point_demo.xml",
+        "demo/traceability_quality_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -15,6 +15,7 @@
         "data/mail_template_data.xml",
         "report/recall_report.xml",
         "views/recall_recall_views.xml",
+        "views/traceability_exposure_views.xml",
         "views/res_config_settings_views.xml",
         "views/portal_templates.xml",
     ],

@@ -9,3 +9,6 @@ from . import res_config_settings
 from . import stock_quant_package
 from . import mrp_production
 from . import traceability_check
+from . import mrp_workcenter
+from . import stock_picking_type
+from . import res_users

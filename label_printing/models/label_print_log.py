@@ -99,7 +99,7 @@ class LabelPrintLog(models.Model):
         "one job per event and template, however often the event is replayed.",
     )
     attempt_count = fields.Integer(string="Attempts", readonly=True)
-    next_attempt = fields.Datetime(string="Next Attempt", readonly=True)
+    next_attempt = fields.Datetime(readonly=True)
     is_reprint = fields.Boolean(
         string="Reprint",
         readonly=True,
@@ -283,15 +283,17 @@ class LabelPrintLog(models.Model):
                 }
             )
             if commit:
-                self.env.cr.commit()
+                # "Sending" is kept whatever happens next: a job is never sent
+                # twice by the scheduled action (see the docstring).
+                self.env.cr.commit()  # pylint: disable=invalid-commit
             try:
-                log.printer_id._send(payload)
+                log.printer_id._send(payload, job_name=log.name)
             except UserError as error:
                 log._send_failed(str(error))
             else:
                 log._set_state("done")
             if commit:
-                self.env.cr.commit()
+                self.env.cr.commit()  # pylint: disable=invalid-commit
 
     def _send_failed(self, error):
         """A printer that did not take the job: an automatic job is tried again
@@ -331,16 +333,15 @@ class LabelPrintLog(models.Model):
         logs = Log.browse()
         for product in lots.product_id:
             template = Template._find_for(product, "lot")
-            if not template.printer_id:
+            printer = self.env["label.printer"]._for_event(event_key, template, lots)[0]
+            if not printer:
                 continue
             if Log.search_count(
                 [("event_key", "=", event_key), ("template_id", "=", template.id)]
             ):
                 continue
             product_lots = lots.filtered(lambda lot, p=product: lot.product_id == p)
-            vals = Log._prepare_log(
-                template, product_lots, "printer", 1, template.printer_id
-            )
+            vals = Log._prepare_log(template, product_lots, "printer", 1, printer)
             vals.update(state="queued", event_key=event_key)
             logs |= Log.create(vals)
         if logs:
@@ -349,8 +350,26 @@ class LabelPrintLog(models.Model):
 
     def action_retry(self):
         """Send again now: failed and queued jobs, and jobs left "sending" (their
-        printer's answer was lost: the user checks the labels and decides)."""
-        self.filtered(lambda log: log.state in ("failed", "queued", "sending"))._run()
+        printer's answer was lost: the user checks the labels and decides) once
+        no sending can still be under way (twice the printer's timeout, at
+        least a minute)."""
+        now = fields.Datetime.now()
+        sending = self.filtered(lambda log: log.state == "sending")
+        under_way = sending.filtered(
+            lambda log: log.write_date
+            > now - timedelta(seconds=max(2 * (log.printer_id.timeout or 0), 60))
+        )
+        if under_way:
+            raise UserError(
+                self.env._(
+                    "%(jobs)s: being sent now. Wait a minute, check the labels, "
+                    "then retry if they did not come out.",
+                    jobs=", ".join(under_way.mapped("display_name")),
+                )
+            )
+        self.filtered(
+            lambda log: log.state in ("failed", "queued") or log in sending
+        )._run()
         return True
 
     def action_download(self):
@@ -406,4 +425,5 @@ class LabelPrintLog(models.Model):
                 # instead of holding up the queue.
                 job._set_state("failed", str(error))
             if commit:
-                self.env.cr.commit()
+                # One job, one transaction (scheduled action only).
+                self.env.cr.commit()  # pylint: disable=invalid-commit

@@ -235,11 +235,12 @@ class LabelTemplate(models.Model):
             )
         return values
 
-    def _used_fields(self):
-        """Label values the template's elements print."""
+    def _used_fields(self, spec=None):
+        """Label values the template's elements print (``spec``: the template
+        compiled by the caller, else compiled here)."""
         self.ensure_one()
         used = set()
-        for element in self._render_spec()["elements"]:
+        for element in (spec or self._render_spec())["elements"]:
             if element["kind"] == "logo":
                 used.add("logo")
             elif element["kind"] == "barcode":
@@ -356,10 +357,10 @@ class LabelTemplate(models.Model):
             }
         return result
 
-    def _lot_columns(self, lots):
+    def _lot_columns(self, lots, spec=None):
         """Label values of lots as columns, ``{field: [value per lot]}``, read
         in bulk: only what the template prints."""
-        used = self._used_fields()
+        used = self._used_fields(spec)
         needs_gs1 = bool(used & {"gs1_data", "gs1_hri", "digital_link"})
         rows = self._lot_rows(lots, used)
         if not rows:
@@ -518,20 +519,20 @@ class LabelTemplate(models.Model):
                 ._render_qweb_pdf(report, records.ids)
             )
             return content, "pdf"
+        # Compiled once per job.
+        spec = self._render_spec()
         try:
             if output == "bulk_pdf":
                 values = self._label_values(records)
-                return pdf.render(self._render_spec(), values, copies), "pdf"
+                return pdf.render(spec, values, copies), "pdf"
             if records._name == "stock.lot":
                 # Lots are read as columns, as the ZPL renderer draws them.
-                columns = self._lot_columns(records)
+                columns = self._lot_columns(records, spec)
                 text = zpl.render_columns(
-                    self._render_spec(), columns, len(columns.get("lot", ())), copies
+                    spec, columns, len(columns.get("lot", ())), copies
                 )
             else:
-                text = zpl.render(
-                    self._render_spec(), self._label_values(records), copies
-                )
+                text = zpl.render(spec, self._label_values(records), copies)
             return text.encode(), "zpl"
         except layout.LayoutError as error:
             raise UserError(

@@ -23,6 +23,14 @@ class ResCompany(models.Model):
         "to the template and printer chosen for the product.",
     )
 
+    label_printer_id = fields.Many2one(
+        comodel_name="label.printer",
+        string="Default Label Printer",
+        domain="['|', ('company_id', '=', False), ('company_id', '=', id)]",
+        help="Labels go to this printer when no work center, operation type, "
+        "user or template names one.",
+    )
+
     @api.constrains("label_gs1_company_prefix")
     def _check_label_gs1_company_prefix(self):
         for company in self:

@@ -14,3 +14,6 @@ class ResConfigSettings(models.TransientModel):
     label_auto_print_final_inspection = fields.Boolean(
         related="company_id.label_auto_print_final_inspection", readonly=False
     )
+    label_printer_id = fields.Many2one(
+        related="company_id.label_printer_id", readonly=False
+    )

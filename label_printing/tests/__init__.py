@@ -6,3 +6,5 @@ from . import test_label_tour
 from . import test_attacks
 from . import test_label_wizard_ui
 from . import test_print_queue
+from . import test_label_printers
+from . import test_attacks_print_queue

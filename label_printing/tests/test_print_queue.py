@@ -2,6 +2,7 @@
 from psycopg2 import IntegrityError
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import new_test_user
 from odoo.tools import mute_logger
 
@@ -177,6 +178,18 @@ class TestPrintQueue(LabelCommon):
         self.cron.method_direct_trigger()
         self.assertEqual(len(self.fake.received), before)
         self.assertEqual(job.state, "sending")
+        # Maybe being sent at this moment: no retry yet.
+        with self.assertRaisesRegex(UserError, "being sent now"):
+            job.with_user(self.trace_user).action_retry()
+        self.assertEqual(len(self.fake.received), before)
+        # Its sending long over (twice the printer's timeout, at least a minute).
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE label_print_log SET write_date = write_date - interval '2 minutes'"
+            " WHERE id = %s",
+            [job.id],
+        )
+        job.invalidate_recordset(["write_date"])
         job.with_user(self.trace_user).action_retry()
         self.assertEqual((job.state, job.attempt_count), ("done", 2))
         self.assertEqual(len(self.fake.wait(before + 1)), before + 1)

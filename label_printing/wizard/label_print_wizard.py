@@ -3,7 +3,17 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..models.label_print_log import OUTPUT_HELP, OUTPUTS
+from ..models.label_printer import PRINTER_REASONS
 from ..models.label_template import MAX_COPIES
+
+# The wizard's outputs: the jobs' own, and the bulk PDF opened in this browser
+# (logged as a PDF job).
+WIZARD_OUTPUTS = [*OUTPUTS, ("browser", "Print from this browser")]
+WIZARD_OUTPUT_HELP = (
+    OUTPUT_HELP + "\nPrint from this browser: the PDF opened in a new tab, at "
+    "the label's exact size, for the browser's print dialog (choose the label "
+    "printer and a 100% scale there)."
+)
 
 
 class LabelPrintWizard(models.TransientModel):
@@ -37,13 +47,28 @@ class LabelPrintWizard(models.TransientModel):
         default=1, required=True, help="Copies of each label (1 to 1,000)."
     )
     output = fields.Selection(
-        selection=OUTPUTS, default="bulk_pdf", required=True, help=OUTPUT_HELP
+        selection=WIZARD_OUTPUTS,
+        default="bulk_pdf",
+        required=True,
+        help=WIZARD_OUTPUT_HELP,
     )
+    production_ids = fields.Many2many(
+        comodel_name="mrp.production", string="Manufacturing Orders"
+    )
+    picking_ids = fields.Many2many(comodel_name="stock.picking", string="Transfers")
     printer_id = fields.Many2one(
         comodel_name="label.printer",
         compute="_compute_printer_id",
         store=True,
         readonly=False,
+    )
+    printer_reason = fields.Selection(
+        selection=PRINTER_REASONS,
+        string="Printer Chosen By",
+        compute="_compute_printer_reason",
+        help="Which setting chose the printer: the work center, the operation "
+        "type, your preferences, the label template or the company default "
+        "(in this order), unless you chose another here.",
     )
     label_count = fields.Integer(compute="_compute_label_count")
 
@@ -58,12 +83,14 @@ class LabelPrintWizard(models.TransientModel):
         if model == "stock.lot":
             values["lot_ids"] = [fields.Command.set(records.ids)]
         elif model == "mrp.production":
+            values["production_ids"] = [fields.Command.set(records.ids)]
             lots = (
                 records.move_finished_ids.move_line_ids.lot_id
                 | records.lot_producing_id
             )
             values["lot_ids"] = [fields.Command.set(lots.ids)]
         elif model == "stock.picking":
+            values["picking_ids"] = [fields.Command.set(records.ids)]
             values["lot_ids"] = [fields.Command.set(records.move_line_ids.lot_id.ids)]
         elif model == "stock.quant.package":
             values["package_ids"] = [fields.Command.set(records.ids)]
@@ -101,10 +128,38 @@ class LabelPrintWizard(models.TransientModel):
                     wizard._first_product(), wizard.label_type
                 )
 
-    @api.depends("template_id")
+    def _source_records(self):
+        """What the print starts from, for the choice of its printer."""
+        self.ensure_one()
+        return self.production_ids or self.picking_ids or self._records()
+
+    def _printer_choice(self):
+        return self.env["label.printer"]._for_print(
+            self._source_records(), self.template_id, self.env.user
+        )
+
+    @api.depends(
+        "template_id",
+        "production_ids",
+        "picking_ids",
+        "lot_ids",
+        "package_ids",
+        "product_ids",
+    )
     def _compute_printer_id(self):
         for wizard in self:
-            wizard.printer_id = wizard.template_id.printer_id or wizard.printer_id
+            wizard.printer_id = wizard._printer_choice()[0] or wizard.printer_id
+
+    @api.depends("printer_id", "template_id", "production_ids", "picking_ids")
+    def _compute_printer_reason(self):
+        for wizard in self:
+            printer, reason = wizard._printer_choice()
+            if not wizard.printer_id:
+                wizard.printer_reason = False
+            elif wizard.printer_id == printer:
+                wizard.printer_reason = reason
+            else:
+                wizard.printer_reason = "wizard"
 
     @api.constrains("copies")
     def _check_copies(self):
@@ -148,10 +203,12 @@ class LabelPrintWizard(models.TransientModel):
         log = self.env["label.print.log"]._print(
             self.template_id,
             records,
-            self.output,
+            "bulk_pdf" if self.output == "browser" else self.output,
             self.copies,
             self.printer_id if self.output == "printer" else False,
         )
+        if self.output == "browser":
+            return self._browser_action(log)
         if self.output != "printer":
             return log._file_action()
         if log.state == "failed":
@@ -172,4 +229,13 @@ class LabelPrintWizard(models.TransientModel):
                 "sticky": kind == "danger",
                 "next": {"type": "ir.actions.act_window_close"},
             },
+        }
+
+    def _browser_action(self, log):
+        """Open the job's PDF (drawn at the label's exact size) in a new tab of
+        the browser, for its print dialog."""
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{log.attachment_id.id}",
+            "target": "new",
         }

@@ -1,3 +1,4 @@
 from . import main
 from . import portal
 from . import device_api
+from . import nonconformance_portal

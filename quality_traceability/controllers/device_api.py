@@ -12,8 +12,9 @@ class TraceabilityDeviceApi(http.Controller):
     """Scans of MES and handheld devices, in batches.
 
     ``POST /traceability/api/v1/scans`` with an Odoo API key as bearer token and
-    a JSON body ``{"device_id": "...", "scans": [...]}``; see the README and
-    ``static/api/device_api.yaml`` (OpenAPI).
+    a JSON body ``{"device_id": "...", "scans": [...]}``; ``GET
+    /traceability/api/v1/lookup?code=...`` for what to check of a scanned lot;
+    see the README and ``static/api/device_api.yaml`` (OpenAPI).
     """
 
     @http.route(
@@ -67,6 +68,31 @@ class TraceabilityDeviceApi(http.Controller):
                 "results": results,
             }
         )
+
+    @http.route(
+        "/traceability/api/v1/lookup",
+        type="http",
+        auth="bearer",
+        methods=["GET"],
+        csrf=False,
+        save_session=False,
+        readonly=True,
+    )
+    def traceability_api_lookup(self, code=None, **kwargs):
+        """What a device shows before a check: the lot of a scanned ``code`` and
+        the control points that apply to it, with their measurements and, for
+        sampling points, how many units to sample and the Ac/Re numbers (the
+        scanner screen's answer, ``traceability.scan.scanner_lookup``)."""
+        if not request.env.user.has_group(
+            "quality_traceability.group_traceability_user"
+        ):
+            return self._error(403, "The API key's user is not a traceability user.")
+        if not isinstance(code, str) or not code.strip():
+            return self._error(400, 'Give the scanned code as the "code" parameter.')
+        answer = request.env["traceability.scan"].scanner_lookup(code)
+        if "error" in answer:
+            return self._error(404, answer["error"])
+        return request.make_json_response(answer)
 
     def _error(self, status, message):
         return request.make_json_response({"error": message}, status=status)

@@ -23,6 +23,9 @@ PUBLIC_HEADERS = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex, no
 # Lookups per client address and minute (system parameter); 0 turns the limit off.
 RATE_LIMIT_PARAM = "quality_traceability.public_rate_limit"
 RATE_LIMIT_DEFAULT = 60
+# GS1 Digital Link link type of a certificate (GS1 Web Vocabulary).
+COA_LINK_TYPES = ("gs1:certificationInfo", "certificationInfo")
+COA_REPORT = "quality_traceability.report_traceability_coa"
 
 
 class RateLimiter:
@@ -123,7 +126,24 @@ class TraceabilityPublicPage(http.Controller):
         lot = request.env["stock.lot"]
         if TRACE_CODE_PATTERN.fullmatch(code):
             lot = lot._traceability_find_by_code(code)
-        return self._traceability_render(lot)
+        return self._traceability_render(lot, coa_url=f"/trace/{code}/coa")
+
+    @http.route(
+        "/trace/<string:code>/coa",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        website=True,
+        sitemap=False,
+    )
+    def traceability_trace_code_coa(self, code, **kwargs):
+        too_many = self._traceability_rate_limit()
+        if too_many:
+            return too_many
+        lot = request.env["stock.lot"]
+        if TRACE_CODE_PATTERN.fullmatch(code):
+            lot = lot._traceability_find_by_code(code)
+        return self._traceability_coa(lot)
 
     @http.route(
         [
@@ -167,7 +187,12 @@ class TraceabilityPublicPage(http.Controller):
                 serial=elements.get("21"),
             )
         )
-        return self._traceability_render(lot)
+        if kwargs.get("linkType") in COA_LINK_TYPES:
+            return self._traceability_coa(lot)
+        path = request.httprequest.path
+        return self._traceability_render(
+            lot, coa_url=f"{quote(path)}?linkType=gs1:certificationInfo"
+        )
 
     # ------------------------------------------------------------------
     # Helpers
@@ -209,20 +234,45 @@ class TraceabilityPublicPage(http.Controller):
         query = request.httprequest.query_string.decode("latin-1")
         return f"{path}?{query}" if query else path
 
-    def _traceability_render(self, lot):
+    def _traceability_not_found(self):
+        return request.render(
+            "quality_traceability.trace_public_not_found",
+            {},
+            status=404,
+            headers=PUBLIC_HEADERS,
+        )
+
+    def _traceability_render(self, lot, coa_url=None):
         if not lot:
-            return request.render(
-                "quality_traceability.trace_public_not_found",
-                {},
-                status=404,
-                headers=PUBLIC_HEADERS,
-            )
+            return self._traceability_not_found()
         values = lot.sudo()._traceability_public_values()
         return request.render(
             "quality_traceability.trace_public_page",
             {
                 "trace": values,
                 "recall_badge": status_badge(values.get("recall"), "danger"),
+                "coa_url": coa_url if values.get("coa_published") else None,
             },
             headers=PUBLIC_HEADERS,
+        )
+
+    def _traceability_coa(self, lot):
+        """The lot's certificate of analysis (PDF) when a manager published it;
+        the same "not found" page as an unknown code otherwise."""
+        if not lot or not lot.sudo().traceability_coa_published:
+            return self._traceability_not_found()
+        # sudo: published certificates are public by a manager's decision; the
+        # report shows the final inspection's specs and values, nothing else.
+        content, _kind = (
+            request.env["ir.actions.report"]
+            .sudo()
+            ._render_qweb_pdf(COA_REPORT, lot.sudo().ids)
+        )
+        return request.make_response(
+            content,
+            headers=[
+                ("Content-Type", "application/pdf"),
+                ("Content-Disposition", f'inline; filename="coa-{lot.id}.pdf"'),
+                *PUBLIC_HEADERS.items(),
+            ],
         )

@@ -18,10 +18,15 @@ from . import stock_quant
 from . import traceability_scan
 from . import stock_picking
 from . import traceability_nonconformance
+from . import traceability_root_cause
+from . import traceability_nonconformance_why
+from . import traceability_nonconformance_action
 from . import res_partner
 from . import traceability_quality_report
 from . import traceability_spc_point
 from . import traceability_overview
+from . import traceability_gauge
+from . import traceability_gauge_calibration
 
 # Last: the life record view reads the tables of the models above.
 from . import traceability_lot_event

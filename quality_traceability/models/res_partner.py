@@ -38,6 +38,7 @@ class ResPartner(models.Model):
                     ("partner_id", "=", vendor.id),
                     ("sample_code_letter", "!=", False),
                     ("state", "=", "done"),
+                    ("company_id", "=", self.env.company.id),
                 ],
                 ["product_id"],
             )
@@ -45,7 +46,7 @@ class ResPartner(models.Model):
                 Markup("<tr><td>%s</td><td>%s</td></tr>")
                 % (
                     product.display_name,
-                    labels[Check._sampling_severity(vendor, product)],
+                    labels[Check._sampling_severity(vendor, product, self.env.company)],
                 )
                 for (product,) in products
             )

@@ -45,12 +45,18 @@ class StockMoveLine(models.Model):
         )
 
     def _traceability_check_released(self):
-        """Refuse to move lots that are not released where they may not go."""
+        """Refuse to move lots that are not released where they may not go (and
+        the held part of a lot, from where it is held)."""
+        Hold = self.env["traceability.hold"]
+        held = Hold._located_holds(self.lot_id) if self.lot_id else {}
         for line in self:
             lot = line.lot_id
             if (
                 not lot
-                or lot.quality_state == "released"
+                or (
+                    lot.quality_state == "released"
+                    and not Hold._held_at(held, lot, line.location_id)
+                )
                 or float_is_zero(
                     line.quantity, precision_rounding=line.product_uom_id.rounding
                 )
@@ -64,9 +70,14 @@ class StockMoveLine(models.Model):
                 continue
             if line.move_id.raw_material_production_id._traceability_reworks(lot):
                 continue  # the rework order of the lot's nonconformance
-            state = dict(lot._fields["quality_state"]._description_selection(self.env))[
-                lot.quality_state
-            ]
+            if lot.quality_state == "released":
+                state = _(
+                    "held in %(location)s", location=line.location_id.display_name
+                )
+            else:
+                state = dict(
+                    lot._fields["quality_state"]._description_selection(self.env)
+                )[lot.quality_state].lower()
             raise UserError(
                 _(
                     "%(product)s, lot/serial %(lot)s is %(state)s: it cannot be "
@@ -75,7 +86,7 @@ class StockMoveLine(models.Model):
                     "to the vendor or scrap it, or have it released.",
                     product=line.product_id.display_name,
                     lot=lot.name,
-                    state=state.lower(),
+                    state=state,
                     destination=line.location_dest_id.display_name,
                     reference=line.reference or line.move_id.reference or "",
                 )

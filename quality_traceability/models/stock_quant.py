@@ -32,4 +32,13 @@ class StockQuant(models.Model):
                 lambda quant: not quant.lot_id
                 or quant.lot_id.quality_state == "released"
             )
+            Hold = self.env["traceability.hold"]
+            held = Hold._located_holds(quants.lot_id) if quants else {}
+            if held:
+                # Part of a lot held where it is (a partial rejection).
+                quants = quants.filtered(
+                    lambda quant: not Hold._held_at(
+                        held, quant.lot_id, quant.location_id
+                    )
+                )
         return quants

@@ -277,7 +277,7 @@ class TraceabilityCheck(models.Model):
             domain.append(("company_id", "=", company.id))
         # sudo: the severity of a vendor comes from all its recorded checks,
         # whoever records the next one (a device user may not read them all).
-        checks = self.sudo().search(domain, order="date, id")
+        checks = self.sudo().search(domain, order="id")
         return checks, [
             iso2859.Lot(
                 accepted=check.result == "pass",
@@ -304,11 +304,39 @@ class TraceabilityCheck(models.Model):
             vals.get("control_point_id")
         )
         lot = self.env["stock.lot"].browse(vals.get("lot_id"))
-        if not point or point.sampling != "iso2859" or not lot:
+        if not point or point.sampling != "iso2859":
             return {}
+        if not lot:
+            raise UserError(
+                _(
+                    "%(point)s inspects a sample of a lot: scan the lot, not a "
+                    "package.",
+                    point=point.display_name,
+                )
+            )
         picking = self.env["stock.picking"].browse(vals.get("picking_id"))
         production = self.env["mrp.production"].browse(vals.get("production_id"))
-        instruction = point._sampling_instruction(lot, picking, production)
+        # The vendor a sampling check is charged to comes from the transfer: it
+        # must be one that moved this lot.
+        if (
+            picking
+            and lot
+            not in picking.sudo()
+            .move_line_ids.filtered(lambda line: line.state == "done")
+            .lot_id
+        ):
+            raise UserError(
+                _(
+                    "%(picking)s did not move %(lot)s: a sampling check names the "
+                    "transfer of the lot it inspects.",
+                    picking=picking.display_name,
+                    lot=lot.display_name,
+                )
+            )
+        company = self.env["res.company"].browse(vals.get("company_id"))
+        instruction = point._sampling_instruction(
+            lot, picking, production, company=company or self.env.company
+        )
         return {
             "inspection_severity": instruction["severity"],
             "sample_code_letter": instruction["code_letter"],
@@ -744,6 +772,27 @@ class TraceabilityCheck(models.Model):
             if check.lot_id:
                 check.lot_id.sudo().message_post(body=body)
         return True
+
+    def action_open_partial_rejection(self):
+        """Reject part of this failed check's lot (traceability managers)."""
+        self.ensure_one()
+        self.check_access("read")
+        self.env["traceability.partial.rejection"].check_access("create")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Reject Part of the Lot"),
+            "res_model": "traceability.partial.rejection",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_check_id": self.id},
+        }
+
+    def action_open_exposure(self):
+        """What this check's failure puts at risk: its suspect lots and where
+        everything made from them is now (``traceability.exposure``)."""
+        self.ensure_one()
+        return self.env["traceability.exposure"]._action_open(self)
 
     def action_open_void_wizard(self):
         self.ensure_one()

@@ -58,6 +58,13 @@ class TraceabilityCheckValue(models.Model):
         "measurement.",
     )
     limits_display = fields.Char(string="Limits", related="spec_id.limits_text")
+    gauge_id = fields.Many2one(
+        comodel_name="traceability.gauge",
+        string="Gauge",
+        ondelete="restrict",
+        index="btree_not_null",
+        help="The measuring instrument; the spec's default gauge when none is given.",
+    )
 
     def init(self):
         # The control chart of a parameter reads its last values.
@@ -135,7 +142,22 @@ class TraceabilityCheckValue(models.Model):
                     "takes no new values. Record a new check."
                 )
             )
+        Spec = self.env["traceability.control.spec"]
+        for vals in vals_list:
+            if not vals.get("gauge_id") and vals.get("spec_id"):
+                vals["gauge_id"] = Spec.browse(vals["spec_id"]).gauge_id.id
         return super().create(vals_list)
+
+    @api.constrains("gauge_id")
+    def _check_gauge(self):
+        """A measurement names a gauge of its check's company, active and
+        calibrated on the check's day (see traceability.gauge._check_usable)."""
+        for value in self.filtered("gauge_id"):
+            check = value.check_id
+            value.gauge_id._check_usable(
+                fields.Date.context_today(value, timestamp=check.date),
+                check.company_id,
+            )
 
     def write(self, vals):
         if not self.env.su:

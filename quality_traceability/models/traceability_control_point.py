@@ -157,7 +157,7 @@ class TraceabilityControlPoint(models.Model):
                     _("%(point)s: sampling needs an AQL.", point=point.name)
                 )
 
-    def _sampling_instruction(self, lot, picking=None, production=None):
+    def _sampling_instruction(self, lot, picking=None, production=None, company=None):
         """What to inspect of ``lot`` at this point: ``{code_letter,
         sample_size, ac, re, severity, lot_quantity}`` (ISO 2859-1 single
         sampling, the severity of the lot's vendor and product now), or an
@@ -167,11 +167,27 @@ class TraceabilityControlPoint(models.Model):
         if self.sampling != "iso2859" or not lot:
             return {}
         Check = self.env["traceability.check"]
+        # Only documents that moved this lot size it and name its vendor.
+        if (
+            picking
+            and lot
+            not in picking.sudo()
+            .move_line_ids.filtered(lambda line: line.state == "done")
+            .lot_id
+        ):
+            picking = None
+        if (
+            production
+            and lot not in production.sudo().move_finished_ids.move_line_ids.lot_id
+        ):
+            production = None
         if not picking and not production and self.stage == "incoming":
             picking = Check._traceability_last_receipt(lot)
         quantity = Check._sampling_lot_quantity(lot, picking, production)
         vendor = picking.partner_id.commercial_partner_id if picking else None
-        severity = Check._sampling_severity(vendor, lot.product_id, lot.company_id)
+        # The switching history of this company only.
+        company = company or lot.company_id or self.company_id or self.env.company
+        severity = Check._sampling_severity(vendor, lot.product_id, company)
         lot_size = max(int(-(-quantity // 1)), 1)
         plan = iso2859.plan(max(lot_size, 2), self.aql, self.inspection_level, severity)
         return {

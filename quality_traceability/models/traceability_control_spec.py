@@ -73,6 +73,13 @@ class TraceabilityControlSpec(models.Model):
     )
     limits_text = fields.Char(string="Limits", compute="_compute_limits_text")
     required = fields.Boolean(default=True)
+    gauge_id = fields.Many2one(
+        comodel_name="traceability.gauge",
+        string="Default Gauge",
+        ondelete="restrict",
+        domain="[('company_id', '=', company_id)]",
+        help="The gauge of this measurement's values when the check names none.",
+    )
     # Statistical process control: subgroups, frozen control limits and the
     # capability of the process (tools/spc.py).
     subgroup_size = fields.Integer(
@@ -395,6 +402,15 @@ class TraceabilityControlSpec(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._check_spc_frozen_fields(vals)
+        # Nor as defaults of the context: a new measurement is never frozen.
+        defaults = {f"default_{name}" for name in self._SPC_FROZEN_FIELDS}
+        if not self.env.su and defaults & set(self.env.context):
+            self._check_spc_frozen_fields(
+                {
+                    key[len("default_") :]: True
+                    for key in defaults & set(self.env.context)
+                }
+            )
         return super().create(vals_list)
 
     def write(self, vals):

@@ -36,6 +36,14 @@ class TraceabilityHold(models.Model):
         check_company=True,
     )
     product_id = fields.Many2one(related="lot_id.product_id", store=True)
+    location_id = fields.Many2one(
+        comodel_name="stock.location",
+        string="Only In",
+        readonly=True,
+        index="btree_not_null",
+        help="A hold of part of the lot (a partial rejection): it holds the lot's "
+        "stock in this location and below it, and leaves the rest released.",
+    )
     company_id = fields.Many2one(
         comodel_name="res.company", required=True, index=True, readonly=True
     )
@@ -101,13 +109,15 @@ class TraceabilityHold(models.Model):
 
     # ------------------------------------------------------------ system paths
     @api.model
-    def _place(self, lots, reason, source=None, note=None):
+    def _place(self, lots, reason, source=None, note=None, location=None):
         """Place a hold of ``reason`` on each of ``lots`` for ``source`` (a record
-        or None), unless that lot already has an open hold for the same reason
-        and source. Runs as superuser: callers check the user may do what led
-        to the hold."""
+        or None), unless that lot already has an open hold for the same reason,
+        source and location. With ``location``, the hold is on the lots' stock
+        there only (a partial rejection). Runs as superuser: callers check the
+        user may do what led to the hold."""
         source = source or self.env["traceability.hold"]
-        open_holds = self._open_for(lots, reason, source)
+        location = location or self.env["stock.location"]
+        open_holds = self._open_for(lots, reason, source, location=location)
         held = set(open_holds.lot_id.ids)
         now = fields.Datetime.now()
         vals_list = [
@@ -121,6 +131,7 @@ class TraceabilityHold(models.Model):
                 "source_name": source.display_name if source else False,
                 "placed_by_id": self.env.uid,
                 "date_placed": now,
+                "location_id": location.id,
             }
             for lot in lots
             if lot.id not in held
@@ -138,9 +149,13 @@ class TraceabilityHold(models.Model):
         return holds
 
     @api.model
-    def _open_for(self, lots, reason=None, source=None):
-        """The open holds of ``lots``, of ``reason`` and ``source`` when given."""
+    def _open_for(self, lots, reason=None, source=None, location=None):
+        """The open holds of ``lots``, of ``reason`` and ``source`` when given;
+        with ``location`` (a ``stock.location`` recordset, empty for holds of the
+        whole lot), only the holds of that location."""
         domain = [("lot_id", "in", lots.ids), ("state", "=", "open")]
+        if location is not None:
+            domain.append(("location_id", "=", location.id))
         if reason:
             domain.append(("reason", "=", reason))
         if source:
@@ -173,6 +188,23 @@ class TraceabilityHold(models.Model):
                 )
             )
         return holds
+
+    @api.model
+    def _located_holds(self, lots):
+        """``{lot id: [held location, ...]}``: where part of ``lots`` is held."""
+        held = {}
+        for hold in self._open_for(lots).filtered("location_id"):
+            held.setdefault(hold.lot_id.id, []).append(hold.location_id)
+        return held
+
+    @api.model
+    def _held_at(self, held, lot, location):
+        """Whether ``location`` is one of the locations (or below one) that
+        ``held`` (see :meth:`_located_holds`) gives for ``lot``."""
+        return any(
+            (location.parent_path or "").startswith(place.parent_path or "/")
+            for place in held.get(lot.id, ())
+        )
 
     def _reason_label(self):
         self.ensure_one()

@@ -300,11 +300,18 @@ class TraceabilityLotEvent(models.Model):
                     WHEN part.slot = 1 THEN
                         COALESCE(point.name->>'en_US', '') || ': '
                         || CASE WHEN chk.result = 'fail' THEN 'Fail' ELSE 'Pass' END
+                        || COALESCE(' (gauge ' || gauges.codes || ')', '')
                     ELSE chk.void_reason
                 END::varchar AS note
             FROM traceability_check chk
             JOIN traceability_control_point point ON point.id = chk.control_point_id
             LEFT JOIN mrp_workcenter wc ON wc.id = chk.workcenter_id
+            LEFT JOIN LATERAL (
+                SELECT string_agg(DISTINCT gauge.code, ', ') AS codes
+                FROM traceability_check_value val
+                JOIN traceability_gauge gauge ON gauge.id = val.gauge_id
+                WHERE val.check_id = chk.id
+            ) gauges ON TRUE
             JOIN (VALUES (1), (2)) AS part (slot)
                 ON part.slot = 1 OR chk.state = 'void'
             WHERE chk.lot_id IS NOT NULL

@@ -1,6 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from markupsafe import Markup
+
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.tools import consteq, is_html_empty
+from odoo.tools.mail import plaintext2html
 
 DISPOSITIONS = [
     ("return", "Return to Vendor"),
@@ -17,7 +21,7 @@ class TraceabilityNonconformance(models.Model):
 
     _name = "traceability.nonconformance"
     _description = "Nonconformance"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "id desc"
     _check_company_auto = True
 
@@ -29,6 +33,16 @@ class TraceabilityNonconformance(models.Model):
         "rework_production_id",
         "scrap_id",
         "name",
+    )
+    # Set only by Verify Effectiveness (a manager), Ask Vendor for Root Cause
+    # and the vendor's answer from the portal.
+    _8D_SYSTEM_FIELDS = (
+        "effectiveness_verified_by_id",
+        "effectiveness_date",
+        "vendor_request_date",
+        "vendor_root_cause",
+        "vendor_corrective_action",
+        "vendor_answer_date",
     )
     # Decided before the approval: fixed once approved.
     _DECISION_FIELDS = (
@@ -123,6 +137,94 @@ class TraceabilityNonconformance(models.Model):
     )
     execution_done = fields.Boolean(compute="_compute_execution_done")
 
+    # 8D (Ford's Eight Disciplines): D1 team, D2 problem, D3 containment, D4
+    # root cause, D5 corrective actions, D6 their implementation, D7 prevention,
+    # D8 verification and closure.
+    severity = fields.Selection(
+        selection=[("minor", "Minor"), ("major", "Major"), ("critical", "Critical")],
+        tracking=True,
+        index=True,
+    )
+    champion_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Champion",
+        tracking=True,
+        help="Who sponsors the 8D and owns its closure.",
+    )
+    team_ids = fields.Many2many(
+        comodel_name="res.users",
+        relation="traceability_nonconformance_team_rel",
+        column1="nonconformance_id",
+        column2="user_id",
+        string="Team",
+    )
+    containment_action = fields.Text(
+        string="Containment Actions",
+        help="What was done at once to protect the customer (D3).",
+    )
+    containment_date = fields.Date()
+    root_cause_id = fields.Many2one(
+        comodel_name="traceability.root.cause",
+        string="Root Cause Category",
+        index="btree_not_null",
+        tracking=True,
+        check_company=True,
+    )
+    root_cause = fields.Text(help="The root cause found (D4).")
+    why_ids = fields.One2many(
+        comodel_name="traceability.nonconformance.why",
+        inverse_name="nonconformance_id",
+        string="5 Whys",
+        copy=True,
+    )
+    action_ids = fields.One2many(
+        comodel_name="traceability.nonconformance.action",
+        inverse_name="nonconformance_id",
+        string="Corrective and Preventive Actions",
+    )
+    effectiveness_note = fields.Text(
+        string="Verification of Effectiveness",
+        help="How the actions were shown to work (D8).",
+    )
+    effectiveness_verified_by_id = fields.Many2one(
+        comodel_name="res.users", string="Verified By", readonly=True
+    )
+    effectiveness_date = fields.Date(string="Verified On", readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    cost_poor_quality = fields.Monetary(
+        string="Cost of Poor Quality",
+        currency_field="currency_id",
+        help="Scrap, rework, sorting, returns and claims caused by this "
+        "nonconformance.",
+    )
+    eight_d_step = fields.Selection(
+        selection=[
+            ("d1", "D1 Team"),
+            ("d2", "D2 Problem"),
+            ("d3", "D3 Containment"),
+            ("d4", "D4 Root Cause"),
+            ("d5", "D5 Corrective Actions"),
+            ("d6", "D6 Implementation"),
+            ("d7", "D7 Prevention"),
+            ("d8", "D8 Closure"),
+        ],
+        string="8D Step",
+        compute="_compute_eight_d_step",
+        help="The first discipline of the 8D not yet complete.",
+    )
+    vendor_request_date = fields.Datetime(
+        string="Vendor Asked On", readonly=True, copy=False
+    )
+    vendor_root_cause = fields.Text(
+        string="Vendor's Root Cause", readonly=True, copy=False
+    )
+    vendor_corrective_action = fields.Text(
+        string="Vendor's Corrective Action", readonly=True, copy=False
+    )
+    vendor_answer_date = fields.Datetime(
+        string="Vendor Answered On", readonly=True, copy=False
+    )
+
     @api.model_create_multi
     def create(self, vals_list):
         Lot = self.env["stock.lot"]
@@ -131,6 +233,7 @@ class TraceabilityNonconformance(models.Model):
                 # A nonconformance starts open: the actions move it on. Explicit
                 # values, so that no context default sets them either.
                 vals.update(dict.fromkeys(self._SYSTEM_FIELDS, False))
+                vals.update(dict.fromkeys(self._8D_SYSTEM_FIELDS, False))
                 vals.update(state="open", name="/")
             if vals.get("lot_id") and "company_id" not in vals:
                 lot = Lot.browse(vals["lot_id"])
@@ -163,6 +266,24 @@ class TraceabilityNonconformance(models.Model):
                             for name in system
                         ),
                     )
+                )
+            actions = [name for name in self._8D_SYSTEM_FIELDS if name in vals]
+            if actions:
+                raise AccessError(
+                    _(
+                        "%(fields)s of a nonconformance are set by Verify "
+                        "Effectiveness and by the vendor's answer only.",
+                        fields=", ".join(
+                            self._fields[name].get_description(self.env)["string"]
+                            for name in actions
+                        ),
+                    )
+                )
+            if "effectiveness_note" in vals and any(
+                record.effectiveness_verified_by_id for record in self
+            ):
+                raise UserError(
+                    _("The verification of effectiveness is fixed once verified.")
                 )
             decided = [name for name in self._DECISION_FIELDS if name in vals]
             if decided and any(record.state != "open" for record in self):
@@ -206,6 +327,42 @@ class TraceabilityNonconformance(models.Model):
                 "concession": record.state in ("executed", "closed"),
             }.get(record.disposition, False)
 
+    def _compute_access_url(self):
+        result = super()._compute_access_url()
+        for record in self:
+            record.access_url = f"/my/nonconformances/{record.id}"
+        return result
+
+    @api.depends(
+        "team_ids",
+        "champion_id",
+        "description",
+        "containment_action",
+        "containment_date",
+        "root_cause_id",
+        "root_cause",
+        "action_ids.kind",
+        "action_ids.state",
+        "effectiveness_verified_by_id",
+    )
+    def _compute_eight_d_step(self):
+        for record in self:
+            live = record.action_ids.filtered(lambda a: a.state != "cancel")
+            corrective = live.filtered(lambda a: a.kind == "corrective")
+            preventive = live.filtered(lambda a: a.kind == "preventive")
+            steps = (
+                ("d1", record.team_ids and record.champion_id),
+                ("d2", not is_html_empty(record.description)),
+                ("d3", record.containment_action and record.containment_date),
+                ("d4", record.root_cause_id and record.root_cause),
+                ("d5", corrective),
+                ("d6", all(a.state == "done" for a in corrective)),
+                ("d7", preventive and all(a.state == "done" for a in preventive)),
+            )
+            record.eight_d_step = next(
+                (step for step, complete in steps if not complete), "d8"
+            )
+
     def _check_manager(self):
         if not self.env.user.has_group(
             "quality_traceability.group_traceability_manager"
@@ -225,6 +382,163 @@ class TraceabilityNonconformance(models.Model):
         # sudo: state and approver are written only by the actions, after the
         # checks above.
         self.sudo().write({"state": "approved", "approved_by_id": self.env.user.id})
+        return True
+
+    def action_verify_effectiveness(self):
+        """D8: a manager confirms that the actions work, with the note of how."""
+        if not self.env.user.has_group(
+            "quality_traceability.group_traceability_manager"
+        ):
+            raise AccessError(
+                _("Only a traceability manager may verify the effectiveness.")
+            )
+        self.check_access("write")
+        for record in self:
+            if not (record.effectiveness_note or "").strip():
+                raise UserError(
+                    _(
+                        "%(name)s: describe how the effectiveness was verified "
+                        "first.",
+                        name=record.name,
+                    )
+                )
+            if record.action_ids.filtered(lambda a: a.state == "open"):
+                raise UserError(
+                    _(
+                        "%(name)s: finish or cancel its open actions first.",
+                        name=record.name,
+                    )
+                )
+        # sudo: verifier and date are written only here, after the checks above.
+        self.sudo().write(
+            {
+                "effectiveness_verified_by_id": self.env.user.id,
+                "effectiveness_date": fields.Date.context_today(self),
+            }
+        )
+        return True
+
+    def action_ask_vendor_root_cause(self):
+        """Send the vendor a link to the nonconformance in the portal, where
+        it answers with its root cause and corrective action."""
+        self.check_access("write")
+        for record in self:
+            if record.responsibility != "vendor" or not record.partner_id:
+                raise UserError(
+                    _(
+                        "%(name)s: only a nonconformance of a vendor (responsibility "
+                        "Vendor, vendor set) is sent to the vendor.",
+                        name=record.name,
+                    )
+                )
+            if record.state == "closed":
+                raise UserError(
+                    _("%(name)s is closed.", name=record.name),
+                )
+        # sudo: the request date and the token are written only here.
+        self.sudo().write({"vendor_request_date": fields.Datetime.now()})
+        for record in self:
+            url = record.get_base_url() + record.sudo().get_portal_url()
+            record.message_post(
+                body=Markup('<p>%s</p><p>%s <a href="%s">%s</a></p>')
+                % (
+                    _("Dear %(vendor)s,", vendor=record.partner_id.display_name),
+                    _(
+                        "We found a nonconformance of %(product)s, lot %(lot)s "
+                        "(%(name)s). Please send us its root cause and your "
+                        "corrective action:",
+                        product=record.product_id.display_name,
+                        lot=record.lot_id.name,
+                        name=record.name,
+                    ),
+                    url,
+                    record.name,
+                ),
+                partner_ids=record.partner_id.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+        return True
+
+    def _portal_vendor_access(self, access_token=None):
+        """What the visitor of ``/my/nonconformances/<id>`` may do: returns the
+        nonconformance (as superuser, for the portal page's chosen fields only)
+        and the partner answering for the vendor, or False when the visitor may
+        only look. Seen by a portal user of the vendor (its commercial entity)
+        once the vendor was asked, by whoever holds the link's token, and by
+        internal users who read it. Answered by the vendor's portal users and
+        by a visitor who is not logged in and holds the token; a logged-in user
+        answers as themselves, so an internal user or another company's portal
+        user never answers for the vendor. Anyone else: AccessError."""
+        self.ensure_one()
+        # sudo: the vendor has no access rights on nonconformances; what it may
+        # see is decided here.
+        record = self.sudo().exists()
+        if not record:
+            raise MissingError(_("This nonconformance does not exist."))
+        user = self.env.user
+        vendor = record.partner_id.commercial_partner_id
+        asked = bool(
+            vendor and record.responsibility == "vendor" and record.vendor_request_date
+        )
+        token = bool(
+            access_token
+            and record.access_token
+            and consteq(record.access_token, access_token)
+        )
+        vendor_user = (
+            asked
+            and user.share
+            and not user._is_public()
+            and user.partner_id.commercial_partner_id == vendor
+        )
+        if vendor_user:
+            return record, user.partner_id
+        if asked and token and user._is_public():
+            return record, record.partner_id
+        if token or self.has_access("read"):
+            return record, False
+        raise AccessError(_("You cannot see this nonconformance."))
+
+    def _portal_vendor_answer(
+        self, author, root_cause, corrective_action, attachments=()
+    ):
+        """Store the vendor's answer (``author`` from :meth:`_portal_vendor_access`):
+        in the fields and as a message with its files. The state is not changed."""
+        self.ensure_one()
+        root_cause = (root_cause or "").strip()
+        corrective_action = (corrective_action or "").strip()
+        if not (root_cause and corrective_action):
+            raise UserError(_("Give both the root cause and the corrective action."))
+        if self.state == "closed":
+            raise UserError(_("This nonconformance is closed."))
+        attachments = list(attachments)
+        if len(attachments) > 10 or any(
+            len(content) > 10 * 1024 * 1024 for _name, content in attachments
+        ):
+            raise UserError(_("Send at most 10 files of 10 MB each."))
+        # sudo: the vendor's answer is written only here (see _8D_SYSTEM_FIELDS).
+        record = self.sudo()
+        record.write(
+            {
+                "vendor_root_cause": root_cause,
+                "vendor_corrective_action": corrective_action,
+                "vendor_answer_date": fields.Datetime.now(),
+            }
+        )
+        record.message_post(
+            body=Markup("<p><b>%s</b></p>%s<p><b>%s</b></p>%s")
+            % (
+                _("Root cause (vendor):"),
+                plaintext2html(root_cause),
+                _("Corrective action (vendor):"),
+                plaintext2html(corrective_action),
+            ),
+            author_id=author.id,
+            attachments=attachments,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
         return True
 
     def action_execute(self):

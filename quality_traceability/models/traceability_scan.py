@@ -248,6 +248,7 @@ class TraceabilityScan(models.AbstractModel):
                         {"id": workcenter.id, "name": workcenter.display_name}
                         for workcenter in self._point_workcenters(point, company)
                     ],
+                    "sampling": self._scanner_sampling(point, target),
                     "specs": [
                         {
                             "id": spec.id,
@@ -263,6 +264,23 @@ class TraceabilityScan(models.AbstractModel):
                 for point in points
             ],
         }
+
+    @api.model
+    def _scanner_sampling(self, point, target):
+        """What to inspect of a scanned lot at a sampling point (ISO 2859-1):
+        its plan now, with the severity's label; False for full inspection."""
+        if target._name != "stock.lot":
+            return False
+        instruction = point._sampling_instruction(target)
+        if not instruction:
+            return False
+        Check = self.env["traceability.check"]
+        severities = dict(
+            Check._fields["inspection_severity"]._description_selection(self.env)
+        )
+        return dict(
+            instruction, severity_label=severities.get(instruction["severity"], "")
+        )
 
     @api.model
     def _scan_company(self, target):
@@ -326,8 +344,12 @@ class TraceabilityScan(models.AbstractModel):
         package_id=None,
         workcenter_id=None,
         photos=None,
+        defect_count=None,
     ):
         """Record one check of a lot (or a package) from the scanner screen.
+
+        :param defect_count: sampling points: the nonconforming items found in
+            the sample the screen showed
 
         :param photos: photos of the check: ``{"name", "data"}`` dicts (base64)
         :return: the result of :meth:`record_scans`; a recorded check adds the
@@ -346,6 +368,7 @@ class TraceabilityScan(models.AbstractModel):
                     "notes": notes,
                     "workcenter": workcenter_id or None,
                     "photos": photos or None,
+                    "defect_count": defect_count,
                 }
             ],
             source="screen",
@@ -407,7 +430,7 @@ class TraceabilityScan(models.AbstractModel):
 
         :param scans: list of dicts (``client_uid``, ``code`` or ``lot_id``,
             ``control_point``, ``values``, optional ``date``, ``operator``,
-            ``workcenter``, ``production``, ``picking``, ``notes``)
+            ``workcenter``, ``production``, ``picking``, ``notes``, ``gauge``)
         :return: one dict per scan, in order: ``status`` (``created``,
             ``duplicate`` or ``error``), ``client_uid``, and ``id``, ``name``,
             ``result``, ``lot_state`` for stored scans or ``error`` (a reason)
@@ -670,6 +693,10 @@ class TraceabilityScan(models.AbstractModel):
             vals["picking_id"] = self._scan_record(
                 "stock.picking", scan["picking"], cache, self.env._("transfer")
             ).id
+        if scan.get("gauge"):
+            self._scan_gauge(scan["gauge"], vals, cache)
+        if point.sampling == "iso2859":
+            vals["defect_count"] = self._scan_defect_count(scan.get("defect_count"))
         missing = self._missing_context(point, vals)
         if missing:
             raise ScanError(
@@ -678,6 +705,37 @@ class TraceabilityScan(models.AbstractModel):
                 )
             )
         return vals
+
+    @api.model
+    def _scan_gauge(self, code, vals, cache):
+        """The scan's ``gauge`` (its code, in the caller's company) on its
+        numeric values; an unknown, archived, failed or overdue gauge refuses
+        the scan (traceability.gauge._check_usable)."""
+        code = self._check_text(code, "gauge", MAX_NAME).strip()
+        key = ("traceability.gauge", code)
+        if key not in cache["docs"]:
+            cache["docs"][key] = (
+                self.env["traceability.gauge"]
+                .with_context(active_test=False)
+                .search(
+                    [("code", "=", code), ("company_id", "=", self.env.company.id)],
+                    limit=1,
+                )
+            )
+        gauge = cache["docs"][key]
+        if not gauge:
+            raise ScanError(self.env._("Unknown gauge: %(code)s", code=shown(code)))
+        date = fields.Datetime.to_datetime(vals.get("date")) or fields.Datetime.now()
+        try:
+            gauge._check_usable(
+                fields.Date.context_today(gauge, timestamp=date), self.env.company
+            )
+        except ValidationError as error:
+            raise ScanError(str(error)) from error
+        Spec = self.env["traceability.control.spec"]
+        for _command, _id, value_vals in vals["value_ids"]:
+            if Spec.browse(value_vals["spec_id"]).value_type == "numeric":
+                value_vals["gauge_id"] = gauge.id
 
     @api.model
     def _scan_id(self, ref):
@@ -934,6 +992,19 @@ class TraceabilityScan(models.AbstractModel):
         if point.require_notes and not (vals.get("notes") or "").strip():
             missing.append(self.env._("notes"))
         return missing
+
+    @api.model
+    def _scan_defect_count(self, value):
+        """The nonconforming items found in the sample of a sampling point: a
+        whole number from 0 (at most the sample size: the check's constraint)."""
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ScanError(
+                self.env._(
+                    "Missing or invalid defect_count: the nonconforming items found "
+                    "in the sample, a whole number from 0."
+                )
+            )
+        return value
 
     @api.model
     def _scan_date(self, value):

@@ -33,3 +33,9 @@ from . import test_quality_records
 from . import test_hold_migration
 from . import test_lot_lookup
 from . import test_sampling
+from . import test_exposure
+from . import test_gauge
+from . import test_nonconformance_8d
+from . import test_coa
+from . import test_partial_rejection
+from . import test_attacks_new

@@ -38,11 +38,21 @@ MATRIX = {
     "traceability.control.spec":      "---- ---- ---- ---- ---- -r-- crwu -r-- crwu",
     "traceability.export.mixin":      NONE,
     "traceability.genealogy":         NONE,
+    "traceability.gauge":             "---- ---- ---- ---- ---- -r-- crwu -r-- crwu",
+    "traceability.gauge.calibration": "---- ---- ---- ---- ---- -r-- -r-- -r-- -r--",
+    "traceability.gauge.calibration.wizard": (
+                                      "---- ---- ---- ---- ---- ---- crwu ---- crwu"),
     "traceability.overview":          NONE,
     "traceability.hold":              "---- ---- ---- ---- -r-- -r-- -r-- -r-- -r--",
     "traceability.hold.wizard":       "---- ---- ---- ---- ---- crw- crw- crw- crw-",
+    "traceability.exposure":          "---- ---- ---- ---- ---- -r-- -r-- -r-- -r--",
+    "traceability.exposure.line":     "---- ---- ---- ---- ---- -r-- -r-- -r-- -r--",
+    "traceability.partial.rejection": "---- ---- ---- ---- ---- ---- crw- ---- crw-",
     "traceability.lot.event":         "---- ---- ---- ---- ---- -r-- -r-- -r-- -r--",
     "traceability.nonconformance":    "---- ---- ---- ---- ---- crw- crwu crw- crwu",
+    "traceability.nonconformance.action": "---- ---- ---- ---- ---- crw- crwu crw- crwu",  # noqa: E501
+    "traceability.nonconformance.why": "---- ---- ---- ---- ---- crwu crwu crwu crwu",
+    "traceability.root.cause":        "---- ---- ---- ---- ---- -r-- crwu -r-- crwu",
     "traceability.quality.report":    "---- ---- ---- ---- ---- -r-- -r-- -r-- -r--",
     "traceability.report.table":      NONE,
     "traceability.report.trace":      NONE,
@@ -240,7 +250,20 @@ class MatrixCommon(TransactionCase):
         nonconformance = env["traceability.nonconformance"].create(
             {"lot_id": lot.id, "company_id": company.id}
         )
+        nc_why = env["traceability.nonconformance.why"].create(
+            {"nonconformance_id": nonconformance.id, "name": f"MX {tag} why"}
+        )
+        nc_action = env["traceability.nonconformance.action"].create(
+            {"nonconformance_id": nonconformance.id, "description": f"MX {tag} do"}
+        )
+        root_cause = env["traceability.root.cause"].create(
+            {"name": f"MX {tag} cause", "company_id": company.id}
+        )
         env["traceability.hold"]._place(lot, "manual", note=f"MX {tag} hold")
+        gauge = env["traceability.gauge"].create(
+            {"name": f"MX {tag} gauge", "code": f"MX-{tag}-G", "company_id": company.id}
+        )
+        gauge._record_calibration(fields.Date.today(), "pass")
         template = env["label.template"].create(
             {"name": f"MX {tag} template", "company_id": company.id}
         )
@@ -290,6 +313,11 @@ class MatrixCommon(TransactionCase):
             "traceability.check": check,
             "traceability.check.value": check.value_ids,
             "traceability.nonconformance": nonconformance,
+            "traceability.nonconformance.action": nc_action,
+            "traceability.nonconformance.why": nc_why,
+            "traceability.root.cause": root_cause,
+            "traceability.gauge": gauge,
+            "traceability.gauge.calibration": gauge.calibration_ids,
             "traceability.hold": env["traceability.hold"].search(
                 [("lot_id", "=", lot.id)], limit=1
             ),
@@ -328,6 +356,11 @@ class MatrixCommon(TransactionCase):
         if model == "traceability.trace.line":
             trace = self._wizard("traceability.trace", user, company)
             return env[model].create({"trace_id": trace.id, "kind": "lot"})
+        if model == "traceability.exposure.line":
+            exposure = self._wizard("traceability.exposure", user, company)
+            return env[model].create(
+                {"exposure_id": exposure.id, "lot_id": records["stock.lot"].id}
+            )
         values = {
             "traceability.trace": {
                 "res_model": "stock.lot",
@@ -338,9 +371,20 @@ class MatrixCommon(TransactionCase):
                 "check_id": records["traceability.check"].id,
                 "reason": "MX void",
             },
+            "traceability.exposure": {"check_id": records["traceability.check"].id},
+            "traceability.partial.rejection": {
+                "check_id": records["traceability.check"].id,
+                "location_id": self.env.ref("stock.stock_location_stock").id,
+                "quarantine_location_id": self.env.ref("stock.stock_location_stock").id,
+                "quantity": 1,
+                "reason": "MX partial rejection",
+            },
             "traceability.hold.wizard": {
                 "reason": "MX hold",
                 "lot_ids": [Command.set(records["stock.lot"].ids)],
+            },
+            "traceability.gauge.calibration.wizard": {
+                "gauge_id": records["traceability.gauge"].id
             },
             "label.package.scan": {"code": "MX-PACKAGE"},
             "label.print.wizard": {

@@ -88,3 +88,37 @@ class TestDemoFactory(TransactionCase):
         self.assertEqual(self._lot("CUP-0002").product_qty, 7)
         self.assertEqual(self._lot("KT17-00003").product_qty, 1)
         self.assertFalse(self._lot("KT17-00003").delivery_ids)
+
+    def test_quality_depth_shows(self):
+        """The demo shows a vendor on tightened inspection, a partial rejection,
+        an 8D in progress, an overdue gauge and a published certificate."""
+        ref = self.env.ref
+        heating = ref("quality_traceability.product_heating_element")
+        vendor = ref("quality_traceability.partner_vendor_heating")
+        Check = self.env["traceability.check"]
+        self.assertEqual(
+            Check._sampling_severity(vendor, heating, self.env.company), "tightened"
+        )
+        rejected = self._lot("SZH-2404-B")
+        quarantine = ref("quality_traceability.stock_location_quarantine")
+        self.assertEqual(rejected.quality_state, "released")
+        held = rejected.traceability_hold_ids.filtered(lambda h: h.state == "open")
+        self.assertEqual(held.location_id, quarantine)
+        on_hold = sum(
+            rejected._traceability_internal_quants()
+            .filtered(lambda quant: quant.location_id == quarantine)
+            .mapped("quantity")
+        )
+        self.assertEqual(on_hold, 10)
+        nonconformance = self.env["traceability.nonconformance"].search(
+            [("lot_id", "=", self._lot("SZH-2404-A").id)]
+        )
+        self.assertEqual(nonconformance.severity, "major")
+        self.assertEqual(len(nonconformance.why_ids), 3)
+        self.assertEqual(len(nonconformance.action_ids.activity_id), 2)
+        self.assertFalse(nonconformance.effectiveness_verified_by_id)
+        self.assertTrue(ref("quality_traceability.gauge_caliper").overdue)
+        self.assertFalse(ref("quality_traceability.gauge_micrometer").overdue)
+        kettle = self._lot("KT17-00003")
+        self.assertTrue(kettle.traceability_coa_published)
+        self.assertEqual(len(kettle._traceability_coa_checks()), 1)

@@ -160,6 +160,7 @@ class TestPublicLookup(TraceabilityCommon, HttpCase):
                 "expiry_date",
                 "product_image_url",
                 "company_name",
+                "coa_published",
             },
         )
         self.assertTrue(values["is_serial"])

@@ -20,6 +20,11 @@ ROUTE_MATRIX = {
         ("GET", "trace_lot_a", (200, 200, 200, 200)),
         ("GET", "trace_unknown", (404, 404, 404, 404)),
     ],
+    # A certificate of analysis no manager has published: not found, for all.
+    "/trace/<string:code>/coa": [
+        ("GET", "coa_lot_a", (404, 404, 404, 404)),
+        ("GET", "coa_unknown", (404, 404, 404, 404)),
+    ],
     "/01/<string:gtin>/10/<path:lot>": [
         ("GET", "link_lot_a", (200, 200, 200, 200)),
         ("GET", "link_unknown", (404, 404, 404, 404)),
@@ -48,6 +53,19 @@ ROUTE_MATRIX = {
         # Another company's notice, to another partner.
         ("GET", "notice_c2", (303, 303, 303, 303)),
     ],
+    "/my/nonconformances/<int:nonconformance_id>": [
+        # Customer A's company is the vendor of nc_a, customer B's of nc_b.
+        ("GET", "nc_a", (303, 200, 303, 303)),
+        ("GET", "nc_a_token", (200, 200, 200, 200)),
+        # The token of one nonconformance does not open another.
+        ("GET", "nc_b_token_a", (303, 303, 200, 303)),
+    ],
+    "/traceability/api/v1/lookup": [
+        # A browser session is no API key; the internal user's key: not a
+        # traceability user.
+        ("GET", "lookup", (401, 403, 403, 403)),
+        ("GET", "lookup_key", (403, 403, 403, 403)),
+    ],
     "/traceability/api/v1/scans": [
         # A browser session is no API key.
         ("POST", "scans", (401, 403, 403, 403)),
@@ -69,6 +87,7 @@ SHOWS = {
     "trace_lot_a": ("MXR-ALPHA-1",),
     "link_lot_a": ("MXR-ALPHA-1",),
     "notice_a_token": SEEDS["a"],
+    "nc_a_token": SEEDS["a"],
 }
 
 # What must be on the page (it is not an empty page passing the leak checks).
@@ -80,6 +99,9 @@ MUST_SHOW = {
     ("anonymous", "notice_a_token"): "MXR-ALPHA-1",
     ("portal_a", "notice_a"): "MXR-ALPHA-1",
     ("portal_b", "notice_b"): "MXR-BRAVO-1",
+    ("portal_a", "nc_a"): "MXR-ALPHA-1",
+    ("anonymous", "nc_a_token"): "MXR-ALPHA-1",
+    ("portal_b", "nc_b_token_a"): "MXR-BRAVO-1",
 }
 
 
@@ -163,6 +185,17 @@ class TestRouteMatrix(TraceabilityCommon, HttpCase):
                 "date_notified": fields.Datetime.now(),
             }
         )
+        # Vendor nonconformances sent to customers A and B (vendors too).
+        cls.nc_a, cls.nc_b = cls.env["traceability.nonconformance"].create(
+            [
+                {"lot_id": lot.id, "partner_id": partner.id, "responsibility": "vendor"}
+                for lot, partner in (
+                    (cls.lot_a, cls.customer_a),
+                    (cls.lot_b, cls.customer_b),
+                )
+            ]
+        )
+        (cls.nc_a | cls.nc_b).action_ask_vendor_root_cause()
         now = fields.Datetime.now()
         cls.users = {
             "anonymous": None,
@@ -197,6 +230,8 @@ class TestRouteMatrix(TraceabilityCommon, HttpCase):
         return {
             "trace_lot_a": f"/trace/{self.lot_a.trace_code}",
             "trace_unknown": "/trace/MXunknownCode0000",
+            "coa_lot_a": f"/trace/{self.lot_a.trace_code}/coa",
+            "coa_unknown": "/trace/MXunknownCode0000/coa",
             "link_lot_a": f"/01/{gtin}/10/{self.lot_a.name}",
             "link_unknown": f"/01/{gtin}/10/MXR-NONE",
             "link_serial": f"/01/0{self.finished.barcode}/21/{self.serial.name}",
@@ -212,12 +247,26 @@ class TestRouteMatrix(TraceabilityCommon, HttpCase):
                 f"?access_token={self.notice_a._portal_ensure_token()}"
             ),
             "notice_c2": f"/my/recalls/{self.notice_c2.id}",
+            "nc_a": f"/my/nonconformances/{self.nc_a.id}",
+            "nc_a_token": self.nc_a.get_portal_url(),
+            "nc_b_token_a": (
+                f"/my/nonconformances/{self.nc_b.id}"
+                f"?access_token={self.nc_a.access_token}"
+            ),
             "scans": "/traceability/api/v1/scans",
             "scans_key": "/traceability/api/v1/scans",
+            "lookup": f"/traceability/api/v1/lookup?code={self.lot_b.name}",
+            "lookup_key": f"/traceability/api/v1/lookup?code={self.lot_b.name}",
         }[name]
 
     def _request(self, method, name):
         url = self._url(name)
+        if name == "lookup_key":
+            return self.url_open(
+                url,
+                headers={"Authorization": f"Bearer {self.internal_key}"},
+                allow_redirects=False,
+            )
         if method == "GET":
             return self.url_open(url, allow_redirects=False)
         headers = {"Content-Type": "application/json"}

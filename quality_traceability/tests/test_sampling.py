@@ -5,9 +5,12 @@ References: ISO 2859-1:1999 Table 1 (code letters), Tables 2-A/2-B (single
 sampling, normal and tightened) and clause 9.3 (switching rules); the same
 tables in ANSI/ASQ Z1.4-2003 and MIL-STD-105E."""
 
-from odoo import Command
+import json
+from datetime import timedelta
+
+from odoo import Command, fields
 from odoo.exceptions import UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import QualityCommon, rpc
 
@@ -187,3 +190,113 @@ class TestSampling(QualityCommon):
                     "defect_count": 21,
                 }
             )
+
+
+@tagged("post_install", "-at_install")
+class TestSamplingDevices(QualityCommon, HttpCase):
+    """The scanner screen and the device API show how many units to sample and
+    the Ac/Re numbers, and take the nonconforming items found."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sampling_point = cls.env["traceability.control.point"].create(
+            {
+                "name": "Resin AQL sampling",
+                "stage": "incoming",
+                "product_ids": [Command.link(cls.raw.id)],
+                "sampling": "iso2859",
+                "aql": "0.65",
+                "inspection_level": "II",
+            }
+        )
+        cls.receive([("SMD-1", 2000)])
+        cls.lot_1 = cls.lot(cls.raw, "SMD-1")
+        cls.device_user = new_test_user(
+            cls.env,
+            "sampling_device",
+            groups="quality_traceability.group_traceability_user",
+        )
+        cls.key = (
+            cls.env["res.users.apikeys"]
+            .with_user(cls.device_user)
+            ._generate(None, "MES", fields.Datetime.now() + timedelta(days=1))
+        )
+
+    def sampling_of(self, answer):
+        [point] = [
+            point for point in answer["points"] if point["id"] == self.sampling_point.id
+        ]
+        return point["sampling"]
+
+    def test_scanner_shows_and_takes_the_sample(self):
+        answer = rpc(
+            self.env, self.device_user, "traceability.scan", "scanner_lookup", ["SMD-1"]
+        )
+        sampling = self.sampling_of(answer)
+        # ISO 2859-1 Table 1 and Table 2-A: 2000, level II, AQL 0.65 normal.
+        self.assertEqual(
+            (sampling["code_letter"], sampling["sample_size"], sampling["ac"]),
+            ("K", 125, 2),
+        )
+        self.assertEqual((sampling["re"], sampling["severity_label"]), (3, "Normal"))
+        # No count for a sampling point: refused, nothing stored.
+        checks = self.env["traceability.check"].search([])
+        result = rpc(
+            self.env,
+            self.device_user,
+            "traceability.scan",
+            "scanner_submit",
+            [self.lot_1.id, self.sampling_point.id, {}],
+        )
+        self.assertEqual(result["status"], "error")
+        self.assertEqual(self.env["traceability.check"].search([]), checks)
+        result = rpc(
+            self.env,
+            self.device_user,
+            "traceability.scan",
+            "scanner_submit",
+            [self.lot_1.id, self.sampling_point.id, {}],
+            {"defect_count": 3},
+        )
+        self.assertEqual((result["status"], result["result"]), ("created", "fail"))
+        check = self.env["traceability.check"].browse(result["id"])
+        self.assertEqual((check.defect_count, check.sample_size), (3, 125))
+
+    def test_device_api_lookup_and_scan(self):
+        headers = {"Authorization": f"Bearer {self.key}"}
+        response = self.url_open(
+            "/traceability/api/v1/lookup?code=SMD-1", headers=headers
+        )
+        self.assertEqual(response.status_code, 200)
+        sampling = self.sampling_of(response.json())
+        self.assertEqual((sampling["sample_size"], sampling["re"]), (125, 3))
+        self.assertEqual(
+            self.url_open(
+                "/traceability/api/v1/lookup?code=NO-SUCH-LOT", headers=headers
+            ).status_code,
+            404,
+        )
+        scans = [
+            {
+                "client_uid": f"smd-{index}",
+                "code": "SMD-1",
+                "control_point": self.sampling_point.id,
+            }
+            | extra
+            for index, extra in enumerate(
+                ({"defect_count": 1}, {"defect_count": -1}, {"defect_count": "2"}, {})
+            )
+        ]
+        response = self.url_open(
+            "/traceability/api/v1/scans",
+            data=json.dumps({"device_id": "MES-S", "scans": scans}),
+            headers=dict(headers, **{"Content-Type": "application/json"}),
+        )
+        results = response.json()["results"]
+        self.assertEqual(
+            [result["status"] for result in results],
+            ["created", "error", "error", "error"],
+        )
+        check = self.env["traceability.check"].browse(results[0]["id"])
+        self.assertEqual((check.defect_count, check.result), (1, "pass"))

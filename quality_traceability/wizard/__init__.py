@@ -1,2 +1,5 @@
 from . import traceability_check_void
 from . import traceability_hold_wizard
+from . import traceability_exposure
+from . import traceability_gauge_calibration_wizard
+from . import traceability_partial_rejection

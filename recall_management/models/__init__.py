@@ -7,3 +7,4 @@ from . import res_config_settings
 from . import stock_lot
 from . import traceability_hold
 from . import traceability_overview
+from . import traceability_nonconformance

@@ -74,6 +74,14 @@ class RecallRecall(models.Model):
         string="Customer List Ready", readonly=True, copy=False
     )
     date_closed = fields.Datetime(string="Closed", readonly=True, copy=False)
+    nonconformance_id = fields.Many2one(
+        comodel_name="traceability.nonconformance",
+        string="Nonconformance",
+        check_company=True,
+        tracking=True,
+        help="The nonconformance this recall was started from (Exposure of its "
+        "failed check).",
+    )
     source_lot_ids = fields.Many2many(
         comodel_name="stock.lot",
         relation="recall_recall_source_lot_rel",

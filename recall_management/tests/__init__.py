@@ -7,3 +7,5 @@ from . import test_public_recall
 from . import test_portal_list
 from . import test_recall_form
 from . import test_recall_exports
+from . import test_exposure_recall
+from . import test_attacks_exposure

@@ -1,2 +1,3 @@
 from . import recall_create_wizard
 from . import recall_notify_wizard
+from . import traceability_exposure

@@ -50,6 +50,9 @@ class RecallCreateWizard(models.TransientModel):
         .selection,
         default="2",
     )
+    nonconformance_id = fields.Many2one(
+        comodel_name="traceability.nonconformance", string="Nonconformance"
+    )
     reason = fields.Text(required=True)
     hazard = fields.Text()
     consumer_instructions = fields.Text()
@@ -155,6 +158,7 @@ class RecallCreateWizard(models.TransientModel):
                 "hazard": self.hazard,
                 "consumer_instructions": self.consumer_instructions,
                 "source_lot_ids": [(6, 0, lots.ids)],
+                "nonconformance_id": self.nonconformance_id.id,
             }
         )
         if self.warning:

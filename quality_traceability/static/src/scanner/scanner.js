@@ -29,6 +29,7 @@ export class TraceabilityScanner extends Component {
             notes: "",
             workcenterId: "",
             photos: [],
+            defectCount: "",
             message: null,
             result: null,
             busy: false,
@@ -114,6 +115,7 @@ export class TraceabilityScanner extends Component {
         this.state.notes = "";
         this.state.workcenterId = "";
         this.state.photos = [];
+        this.state.defectCount = "";
     }
 
     selectPoint(point) {
@@ -122,6 +124,7 @@ export class TraceabilityScanner extends Component {
         this.state.notes = "";
         this.state.workcenterId = "";
         this.state.photos = [];
+        this.state.defectCount = "";
     }
 
     setPassFail(spec, verdict) {
@@ -178,6 +181,9 @@ export class TraceabilityScanner extends Component {
         if (point.require_workcenter && !this.state.workcenterId) {
             missing.push(_t("Equipment"));
         }
+        if (point.sampling && `${this.state.defectCount}`.trim() === "") {
+            missing.push(_t("Nonconforming items in the sample"));
+        }
         if (missing.length) {
             this.feedback("danger", _t("Missing required value(s): %s", missing.join(", ")));
             return;
@@ -189,15 +195,20 @@ export class TraceabilityScanner extends Component {
         this.state.busy = true;
         try {
             const lot = this.state.lot;
-            const answer = await this.orm.call("traceability.scan", "scanner_submit", [
-                lot.package ? false : lot.id,
-                point.id,
-                this.state.values,
-                this.state.notes,
-                lot.package ? lot.id : false,
-                this.state.workcenterId ? parseInt(this.state.workcenterId) : false,
-                this.state.photos.map((photo) => ({name: photo.name, data: photo.data})),
-            ]);
+            const answer = await this.orm.call(
+                "traceability.scan",
+                "scanner_submit",
+                [
+                    lot.package ? false : lot.id,
+                    point.id,
+                    this.state.values,
+                    this.state.notes,
+                    lot.package ? lot.id : false,
+                    this.state.workcenterId ? parseInt(this.state.workcenterId) : false,
+                    this.state.photos.map((photo) => ({name: photo.name, data: photo.data})),
+                ],
+                point.sampling ? {defect_count: parseInt(this.state.defectCount)} : {}
+            );
             if (answer.status !== "created") {
                 this.feedback("danger", answer.error);
                 return;
