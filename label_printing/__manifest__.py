@@ -26,6 +26,9 @@
         "views/menus.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "label_printing/static/src/scanner/*",
+        ],
         "web.assets_tests": [
             "label_printing/static/tests/tours/*.js",
         ],

@@ -12,3 +12,4 @@ from . import traceability_check
 from . import mrp_workcenter
 from . import stock_picking_type
 from . import res_users
+from . import traceability_scan

@@ -179,11 +179,22 @@ class LabelPrinter(models.Model):
         )
         productions = self.env["mrp.production"]
         picking_types = self.env["stock.picking.type"]
+        workcenters = self.env["mrp.workcenter"]
+        if records._name == "traceability.check":
+            # A check's station: its equipment, else its order's or transfer's.
+            workcenters = records.workcenter_id[:1]
+            productions = records.production_id
+            picking_types = (
+                records.picking_id.picking_type_id
+                | records.production_id.picking_type_id
+            )
         if records._name == "mrp.production":
             productions = records
         if records._name in ("mrp.production", "stock.picking"):
             picking_types = records.picking_type_id
-        workcenters = productions.workorder_ids.sorted("id").workcenter_id
+        workcenters = (
+            workcenters or productions.workorder_ids.sorted("id").workcenter_id
+        )
         levels = [
             ("workcenter", workcenters[-1:].label_printer_id),
             ("picking_type", picking_types[:1].label_printer_id),
@@ -205,7 +216,7 @@ class LabelPrinter(models.Model):
         model, _sep, rest = (event_key or "").partition(",")
         record_id = rest.partition(",")[0]
         records = lots
-        if model == "mrp.production" and record_id.isdigit():
+        if model in ("mrp.production", "traceability.check") and record_id.isdigit():
             records = self.env[model].browse(int(record_id)).exists()
         return self._for_print(records, template)
 

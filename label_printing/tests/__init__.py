@@ -8,3 +8,4 @@ from . import test_label_wizard_ui
 from . import test_print_queue
 from . import test_label_printers
 from . import test_attacks_print_queue
+from . import test_station_labels
