@@ -347,3 +347,37 @@ def test_switching_deterministic_and_consistent(outcomes, steady):
         assert state.severity in ("normal", "reduced")
     # Replaying the history one lot at a time ends in the same state.
     assert iso.switching(iter(outcomes), steady) == state
+
+
+# Skip-lot (ISO 2859-3:2005, simplified as documented in tools/iso.py):
+# qualification after SKIP_QUALIFY consecutive accepted lots, then one lot in
+# SKIP_FREQUENCY inspected, any rejection ends it.
+
+
+def test_skip_lot_qualifies_and_alternates():
+    lots = [True] * iso.SKIP_QUALIFY
+    state = iso.skip_lot(lots)
+    assert state.qualified and not state.inspect_next
+    lots.append(iso.Lot(True, skipped=True))
+    assert iso.skip_lot(lots).inspect_next
+    lots.append(True)
+    assert not iso.skip_lot(lots).inspect_next
+    lots.append(False)
+    state = iso.skip_lot(lots)
+    assert not state.qualified and state.inspect_next
+
+
+def test_skipped_lots_are_no_outcome_for_switching():
+    lots = [False, iso.Lot(True, skipped=True), False]
+    assert iso.switching(lots).severity == "tightened"
+    assert iso.switching([False, iso.Lot(False, skipped=True)]).severity == ("normal")
+
+
+@given(st.lists(st.booleans(), max_size=40))
+def test_skip_lot_never_skips_unqualified(outcomes):
+    state = iso.skip_lot(outcomes)
+    run = 0
+    for accepted in outcomes:
+        run = run + 1 if accepted else 0
+    if run < iso.SKIP_QUALIFY:
+        assert not state.qualified and state.inspect_next

@@ -14,6 +14,7 @@ SPC_MIN_POINTS = 8
 # The sampling plan of a check, set when it is recorded (never by the client).
 SAMPLING_FIELDS = (
     "inspection_severity",
+    "sample_skipped",
     "sample_code_letter",
     "sample_size",
     "sample_ac",
@@ -130,6 +131,12 @@ class TraceabilityCheck(models.Model):
     )
     sampling = fields.Selection(related="control_point_id.sampling")
     sample_code_letter = fields.Char(string="Code Letter", readonly=True)
+    sample_skipped = fields.Boolean(
+        string="Skipped (Skip-Lot)",
+        readonly=True,
+        help="The vendor and product qualify for skip-lot (ISO 2859-3): this lot "
+        "was released without inspection, as the plan allowed.",
+    )
     sample_size = fields.Integer(readonly=True)
     sample_ac = fields.Integer(string="Acceptance Number (Ac)", readonly=True)
     sample_re = fields.Integer(string="Rejection Number (Re)", readonly=True)
@@ -284,6 +291,7 @@ class TraceabilityCheck(models.Model):
                 defects=check.defect_count,
                 code_letter=check.sample_code_letter,
                 aql=check.sample_aql or None,
+                skipped=check.sample_skipped,
             )
             for check in checks
         ]
@@ -339,6 +347,7 @@ class TraceabilityCheck(models.Model):
         )
         return {
             "inspection_severity": instruction["severity"],
+            "sample_skipped": instruction["skip"],
             "sample_code_letter": instruction["code_letter"],
             "sample_size": instruction["sample_size"],
             "sample_ac": instruction["ac"],
@@ -359,6 +368,7 @@ class TraceabilityCheck(models.Model):
             "ac": self.sample_ac,
             "re": self.sample_re,
             "severity": self.inspection_severity,
+            "skip": self.sample_skipped,
             "lot_quantity": self.lot_quantity,
         }
 

@@ -187,16 +187,25 @@ class TraceabilityControlPoint(models.Model):
         vendor = picking.partner_id.commercial_partner_id if picking else None
         # The switching history of this company only.
         company = company or lot.company_id or self.company_id or self.env.company
-        severity = Check._sampling_severity(vendor, lot.product_id, company)
+        outcomes = Check._sampling_outcomes(vendor, lot.product_id, company)[1]
+        severity = iso2859.switching(outcomes).severity
         lot_size = max(int(-(-quantity // 1)), 1)
         plan = iso2859.plan(max(lot_size, 2), self.aql, self.inspection_level, severity)
+        # Skip-lot (ISO 2859-3): qualified vendors under normal or reduced
+        # inspection have only one lot in SKIP_FREQUENCY inspected.
+        skip = (
+            vendor is not None
+            and severity in ("normal", "reduced")
+            and not iso2859.skip_lot(outcomes).inspect_next
+        )
         return {
             "code_letter": plan.code_letter,
-            "sample_size": min(plan.sample_size, lot_size),
-            "ac": plan.ac,
-            "re": plan.re,
+            "sample_size": 0 if skip else min(plan.sample_size, lot_size),
+            "ac": 0 if skip else plan.ac,
+            "re": 1 if skip else plan.re,
             "severity": severity,
             "lot_quantity": quantity,
+            "skip": skip,
         }
 
     @api.depends("check_ids")

@@ -12,6 +12,7 @@ from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from ..tools import iso2859
 from .common import QualityCommon, rpc
 
 
@@ -73,6 +74,7 @@ class TestSampling(QualityCommon):
                 "re": 3,
                 "severity": "normal",
                 "lot_quantity": 2000,
+                "skip": False,
             },
         )
         check = self.env["traceability.check"].create(
@@ -89,6 +91,39 @@ class TestSampling(QualityCommon):
         self.assertEqual((check.sample_ac, check.sample_re), (2, 3))
         self.assertEqual(check.inspection_severity, "normal")
         self.assertEqual(check._sampling_instruction(), instruction)
+
+    def test_skip_lot(self):
+        """Skip-lot (ISO 2859-3, as tools/iso2859.skip_lot): after 10 lots
+        accepted in a row, one lot in two is released without inspection (a
+        skipped check, sample 0, kept as evidence); a rejection brings back
+        lot-by-lot inspection."""
+        for _index in range(iso2859.SKIP_QUALIFY):
+            self.assertEqual(self.inspect(0).result, "pass")
+        lot = self.receive_lot()
+        self.assertEqual(lot.quality_state, "quarantine")
+        plan = self.sampling_point._sampling_instruction(lot)
+        self.assertTrue(plan["skip"])
+        self.assertEqual((plan["sample_size"], plan["severity"]), (0, "normal"))
+        skipped = self.env["traceability.check"].create(
+            {"control_point_id": self.sampling_point.id, "lot_id": lot.id}
+        )
+        self.assertEqual(
+            (skipped.sample_skipped, skipped.sample_size, skipped.result),
+            (True, 0, "pass"),
+        )
+        self.assertEqual(lot.quality_state, "released")
+        # The next lot is inspected: rejected, lot-by-lot again.
+        inspected = self.receive_lot()
+        self.assertFalse(self.sampling_point._sampling_instruction(inspected)["skip"])
+        self.env["traceability.check"].create(
+            {
+                "control_point_id": self.sampling_point.id,
+                "lot_id": inspected.id,
+                "defect_count": 5,
+            }
+        )
+        after = self.receive_lot()
+        self.assertFalse(self.sampling_point._sampling_instruction(after)["skip"])
 
     def test_defect_count_decides(self):
         """Pass with Ac nonconforming items, fail (and hold the lot) with Re."""

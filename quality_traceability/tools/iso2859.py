@@ -243,7 +243,9 @@ def tighter_ac(letter, aql):
 
 # ------------------------------------------------------------ switching rules
 
-Lot = namedtuple("Lot", "accepted defects code_letter aql", defaults=(None,) * 3)
+Lot = namedtuple(
+    "Lot", "accepted defects code_letter aql skipped", defaults=(None,) * 3 + (False,)
+)
 """One lot on original inspection: accepted or not; the number of
 nonconforming items found and the plan's code letter and AQL when known
 (needed for the switching score of plans with Ac >= 2)."""
@@ -305,6 +307,8 @@ def switching(lots, steady=True):
     tightened_rejections = 0
     for raw in lots:
         lot = _as_lot(raw)
+        if lot.skipped:
+            continue  # not inspected (skip-lot): no outcome
         if severity == "normal":
             recent = (recent + [lot.accepted])[-5:]
             score = _score(score, lot)
@@ -348,3 +352,43 @@ def switching(lots, steady=True):
         and tightened_rejections >= TIGHTENED_REJECTIONS_TO_DISCONTINUE
     )
     return Switching(severity, reason, score, discontinue)
+
+
+# Skip-lot (ISO 2859-3:2005, simplified): a vendor and product whose last
+# SKIP_QUALIFY lots inspected were all accepted, under normal or reduced
+# inspection, has only one lot in SKIP_FREQUENCY inspected; the others are
+# released without inspection (recorded as skipped). A lot not accepted brings
+# back lot-by-lot inspection, and qualification starts again.
+SKIP_QUALIFY = 10
+SKIP_FREQUENCY = 2
+
+SkipLot = namedtuple("SkipLot", "qualified inspect_next accepted_run")
+"""Skip-lot after the lots given: whether the vendor and product qualify,
+whether the next lot is to be inspected, and the run of accepted lots."""
+
+
+def skip_lot(lots, qualify=SKIP_QUALIFY, frequency=SKIP_FREQUENCY):
+    """Skip-lot state after the chronological lots (``Lot`` or bool each, as
+    for :func:`switching`): qualified after ``qualify`` consecutive accepted
+    inspected lots; then, of each ``frequency`` lots, the first ``frequency - 1``
+    are skipped and the next one inspected; a lot not accepted ends it."""
+    if qualify < 1 or frequency < 2:
+        raise ValueError("skip-lot needs qualify >= 1 and frequency >= 2")
+    run = 0
+    qualified = False
+    since = 0  # lots since qualification (skipped or inspected)
+    for raw in lots:
+        lot = _as_lot(raw)
+        if lot.skipped:
+            since += 1
+            continue
+        if not lot.accepted:
+            run, qualified, since = 0, False, 0
+            continue
+        run += 1
+        if qualified:
+            since += 1
+        elif run >= qualify:
+            qualified, since = True, 0
+    inspect_next = not qualified or (since + 1) % frequency == 0
+    return SkipLot(qualified, inspect_next, run)

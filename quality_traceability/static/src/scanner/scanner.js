@@ -181,7 +181,11 @@ export class TraceabilityScanner extends Component {
         if (point.require_workcenter && !this.state.workcenterId) {
             missing.push(_t("Equipment"));
         }
-        if (point.sampling && `${this.state.defectCount}`.trim() === "") {
+        if (
+            point.sampling &&
+            !point.sampling.skip &&
+            `${this.state.defectCount}`.trim() === ""
+        ) {
             missing.push(_t("Nonconforming items in the sample"));
         }
         if (missing.length) {
@@ -207,7 +211,9 @@ export class TraceabilityScanner extends Component {
                     this.state.workcenterId ? parseInt(this.state.workcenterId) : false,
                     this.state.photos.map((photo) => ({name: photo.name, data: photo.data})),
                 ],
-                point.sampling ? {defect_count: parseInt(this.state.defectCount)} : {}
+                point.sampling
+                    ? {defect_count: point.sampling.skip ? 0 : parseInt(this.state.defectCount)}
+                    : {}
             );
             if (answer.status !== "created") {
                 this.feedback("danger", answer.error);
