@@ -37,7 +37,14 @@ class TestPartialRejection(QualityCommon):
             .with_user(user)
             .with_context(default_check_id=self.failed.id)
             .create(
-                dict({"quantity": quantity, "reason": "Scratched sheets"}, **values)
+                dict(
+                    {
+                        "quantity": quantity,
+                        "reason": "Scratched sheets",
+                        "quarantine_location_id": self.quarantine_location.id,
+                    },
+                    **values,
+                )
             )
         )
         return rpc(
