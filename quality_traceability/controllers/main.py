@@ -123,10 +123,9 @@ class TraceabilityPublicPage(http.Controller):
         too_many = self._traceability_rate_limit()
         if too_many:
             return too_many
-        lot = request.env["stock.lot"]
-        if TRACE_CODE_PATTERN.fullmatch(code):
-            lot = lot._traceability_find_by_code(code)
-        return self._traceability_render(lot, coa_url=f"/trace/{code}/coa")
+        return self._traceability_render(
+            self._traceability_lot_of_code(code), coa_url=f"/trace/{code}/coa"
+        )
 
     @http.route(
         "/trace/<string:code>/coa",
@@ -140,10 +139,7 @@ class TraceabilityPublicPage(http.Controller):
         too_many = self._traceability_rate_limit()
         if too_many:
             return too_many
-        lot = request.env["stock.lot"]
-        if TRACE_CODE_PATTERN.fullmatch(code):
-            lot = lot._traceability_find_by_code(code)
-        return self._traceability_coa(lot)
+        return self._traceability_coa(self._traceability_lot_of_code(code))
 
     @http.route(
         [
@@ -197,6 +193,13 @@ class TraceabilityPublicPage(http.Controller):
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
+    def _traceability_lot_of_code(self, code):
+        """The lot of a trace code (none for a malformed or unknown one)."""
+        lot = request.env["stock.lot"]
+        if TRACE_CODE_PATTERN.fullmatch(code):
+            lot = lot._traceability_find_by_code(code)
+        return lot
+
     def _traceability_rate_limit(self):
         """The 429 response when this client address went over the limit of
         lookups this minute, else None (see :class:`RateLimiter`)."""
