@@ -594,6 +594,75 @@ class StockLot(models.Model):
             )
         return super().write(vals)
 
+    def _traceability_set_move_line(self, move, location, quantity, picked=False):
+        """Replace the lines of ``move`` by one line of this lot: ``quantity``
+        from ``location`` (the nonconformance's return and rework, a partial
+        rejection)."""
+        self.ensure_one()
+        vals = {"picked": True} if picked else {}
+        move.write(
+            {
+                **vals,
+                "move_line_ids": [
+                    Command.delete(line.id) for line in move.move_line_ids
+                ]
+                + [
+                    Command.create(
+                        {
+                            "product_id": move.product_id.id,
+                            "product_uom_id": move.product_uom.id,
+                            "location_id": location.id,
+                            "location_dest_id": move.location_dest_id.id,
+                            "lot_id": self.id,
+                            "quantity": quantity,
+                            "picking_id": move.picking_id.id,
+                        }
+                    )
+                ],
+            }
+        )
+
+    def _traceability_transfer(
+        self,
+        picking_type,
+        location,
+        destination,
+        quantity,
+        origin,
+        partner=None,
+        picked=False,
+    ):
+        """A confirmed transfer of ``quantity`` of this lot from ``location`` to
+        ``destination``, its one line set (validated by the caller)."""
+        self.ensure_one()
+        product = self.product_id
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": picking_type.id,
+                "partner_id": partner.id if partner else False,
+                "location_id": location.id,
+                "location_dest_id": destination.id,
+                "origin": origin,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": product.display_name,
+                            "product_id": product.id,
+                            "product_uom_qty": quantity,
+                            "product_uom": self.product_uom_id.id,
+                            "location_id": location.id,
+                            "location_dest_id": destination.id,
+                        }
+                    )
+                ],
+            }
+        )
+        picking.action_confirm()
+        self._traceability_set_move_line(
+            picking.move_ids, location, quantity, picked=picked
+        )
+        return picking
+
     def _traceability_hold(self, reason, source=None, note=None):
         """Place a hold of ``reason`` for ``source`` on these lots (system path)."""
         return self.env["traceability.hold"]._place(self, reason, source, note)

@@ -616,55 +616,16 @@ class TraceabilityNonconformance(models.Model):
             self.picking_id.picking_type_id.return_picking_type_id
             or warehouse.out_type_id
         )
-        destination = self.env.ref("stock.stock_location_suppliers")
-        product = self.product_id
-        picking = self.env["stock.picking"].create(
-            {
-                "picking_type_id": picking_type.id,
-                "partner_id": partner.id,
-                "location_id": location.id,
-                "location_dest_id": destination.id,
-                "origin": self.name,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": product.display_name,
-                            "product_id": product.id,
-                            "product_uom_qty": quantity,
-                            "product_uom": product.uom_id.id,
-                            "location_id": location.id,
-                            "location_dest_id": destination.id,
-                        }
-                    )
-                ],
-            }
+        picking = self.lot_id._traceability_transfer(
+            picking_type,
+            location,
+            self.env.ref("stock.stock_location_suppliers"),
+            quantity,
+            self.name,
+            partner=partner,
         )
-        picking.action_confirm()
-        self._set_lot_line(picking.move_ids, location, quantity)
         # sudo: the documents of the execution are linked only here.
         self.sudo().return_picking_id = picking
-
-    def _set_lot_line(self, move, location, quantity):
-        move.write(
-            {
-                "move_line_ids": [
-                    Command.delete(line.id) for line in move.move_line_ids
-                ]
-                + [
-                    Command.create(
-                        {
-                            "product_id": move.product_id.id,
-                            "product_uom_id": move.product_uom.id,
-                            "location_id": location.id,
-                            "location_dest_id": move.location_dest_id.id,
-                            "lot_id": self.lot_id.id,
-                            "quantity": quantity,
-                            "picking_id": move.picking_id.id,
-                        }
-                    )
-                ]
-            }
-        )
 
     def _execute_scrap(self):
         location, quantity = self._quantity()
@@ -707,7 +668,9 @@ class TraceabilityNonconformance(models.Model):
         production.sudo().traceability_nonconformance_id = self
         self.sudo().rework_production_id = production
         production.action_confirm()
-        self._set_lot_line(production.move_raw_ids, location, quantity)
+        self.lot_id._traceability_set_move_line(
+            production.move_raw_ids, location, quantity
+        )
 
     def _execute_concession(self):
         """Use as is: the holds of this nonconformance and of its failed check

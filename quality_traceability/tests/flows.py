@@ -16,9 +16,6 @@ class Flows:
     def __init__(self, env):
         self.env = env
 
-    def with_env(self, env):
-        return Flows(env)
-
     def with_context(self, *args, **kwargs):
         return Flows(self.env["res.partner"].with_context(*args, **kwargs).env)
 

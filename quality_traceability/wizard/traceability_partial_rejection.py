@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import Command, _, api, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare
 
@@ -149,49 +149,13 @@ class TraceabilityPartialRejection(models.TransientModel):
         warehouse = source.warehouse_id or self.env["stock.warehouse"].search(
             [("company_id", "=", self.check_id.company_id.id)], limit=1
         )
-        product = lot.product_id
-        picking = self.env["stock.picking"].create(
-            {
-                "picking_type_id": warehouse.int_type_id.id,
-                "location_id": source.id,
-                "location_dest_id": destination.id,
-                "origin": self.check_id.name,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": product.display_name,
-                            "product_id": product.id,
-                            "product_uom_qty": self.quantity,
-                            "product_uom": lot.product_uom_id.id,
-                            "location_id": source.id,
-                            "location_dest_id": destination.id,
-                        }
-                    )
-                ],
-            }
-        )
-        picking.action_confirm()
-        move = picking.move_ids
-        move.write(
-            {
-                "move_line_ids": [
-                    Command.delete(line.id) for line in move.move_line_ids
-                ]
-                + [
-                    Command.create(
-                        {
-                            "product_id": product.id,
-                            "product_uom_id": lot.product_uom_id.id,
-                            "location_id": source.id,
-                            "location_dest_id": destination.id,
-                            "lot_id": lot.id,
-                            "quantity": self.quantity,
-                            "picking_id": picking.id,
-                        }
-                    )
-                ],
-                "picked": True,
-            }
+        picking = lot._traceability_transfer(
+            warehouse.int_type_id,
+            source,
+            destination,
+            self.quantity,
+            self.check_id.name,
+            picked=True,
         )
         if picking.button_validate() is not True:
             raise UserError(
