@@ -123,17 +123,18 @@ odoo_suite() {
     odoo_counts="$good passed, $bad failed of $nt Odoo tests"
     [ "$bad" -eq 0 ] && odoo_state=PASS || odoo_state=FAIL
 
-    # The benchmark genealogy generator (tests/bench/, not an addon) on the same database,
-    # through pytest-odoo: TransactionCase tests, rolled back.
+    # The benchmark genealogy generator and its SQL copies (tests/bench/, not an addon) on
+    # the same database, through pytest-odoo: TransactionCase tests, rolled back.
     local bench_log=$VAR_DIR/pytest-odoo-bench.log
-    "$PROJECT_DIR/setup/pytest-odoo.sh" "$db" tests/bench/odoo_test_genealogy.py -q \
+    "$PROJECT_DIR/setup/pytest-odoo.sh" "$db" tests/bench/odoo_test_genealogy.py \
+        tests/bench/odoo_test_replicate.py -q \
         > "$bench_log" 2>&1
     local brc=$? bp bf
     bp=$(grep -Eo '[0-9]+ passed' "$bench_log" | tail -1 | grep -Eo '[0-9]+'); bp=${bp:-0}
     bf=$(grep -Eo '[0-9]+ (failed|error)' "$bench_log" | grep -Eo '[0-9]+' | awk '{s+=$1} END {print s+0}')
     { [ "$brc" -ne 0 ] || [ "$bp" -eq 0 ]; } && [ "$bf" -eq 0 ] && bf=1
     [ "$bf" -eq 0 ] || tail -40 "$bench_log"
-    count "benchmark generator (pytest-odoo tests/bench/odoo_test_genealogy.py)" "$bp" "$bf"
+    count "benchmark generator and copies (pytest-odoo tests/bench/odoo_test_*.py)" "$bp" "$bf"
 
     # setup/run.sh serves the backend of that database: /web/login answers, admin logs in.
     check "setup/run.sh serves /web/login and admin logs in" serve_smoke "$db"
@@ -145,6 +146,9 @@ odoo_suite() {
         env ODOO_SRC="$ODOO_SRC" "$VENV/bin/python" "$PROJECT_DIR/tests/bench/scans_concurrency.py" "$db"
     check "device API: 500 generated payloads, no 5xx, valid scans stored once" \
         env ODOO_SRC="$ODOO_SRC" "$VENV/bin/python" "$PROJECT_DIR/tests/bench/api_fuzz.py" "$db" 500
+    # Caches under --workers: a change through one worker, read back through every worker.
+    check "multi-worker: every worker reads a change made through another" \
+        env ODOO_SRC="$ODOO_SRC" "$VENV/bin/python" "$PROJECT_DIR/tests/multiworker/run_multiworker.py" "$db"
     [ $keep_db = 1 ] || dropdb --if-exists "$db"
 }
 

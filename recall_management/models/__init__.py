@@ -8,3 +8,4 @@ from . import stock_lot
 from . import traceability_hold
 from . import traceability_overview
 from . import traceability_nonconformance
+from . import sale_order_line

@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
 RECALL_STATES = [
     ("draft", "Draft"),
@@ -413,18 +414,31 @@ class RecallRecall(models.Model):
         products = self.env["stock.lot"].browse(list(result.lots)).product_id
         if not products:
             return []
-        order_lines = self.env["sale.order.line"].search(
+        order_line_model = self.env["sale.order.line"]
+        query = order_line_model._search(
             [
                 ("product_id", "in", products.ids),
                 ("state", "=", "sale"),
                 ("company_id", "=", self.company_id.id),
-            ]
+            ],
+            order=order_line_model._order,
+        )
+        # Delivered lines stay confirmed: only the open ones are read (the
+        # condition of the index sale_order_line_recall_open_idx).
+        query.add_where(
+            SQL(
+                "%s > %s",
+                order_line_model._field_to_sql(
+                    order_line_model._table, "product_uom_qty", query
+                ),
+                order_line_model._field_to_sql(
+                    order_line_model._table, "qty_delivered", query
+                ),
+            )
         )
         lines = []
-        for order_line in order_lines:
+        for order_line in order_line_model.browse(query):
             remaining = order_line.product_uom_qty - order_line.qty_delivered
-            if remaining <= 0:
-                continue
             order = order_line.order_id
             lines.append(
                 {

@@ -111,6 +111,17 @@ class TestRecallScope(RecallCommon):
             lambda line: line.kind == "open_sale"
         )
         self.assertIn(order, open_lines.sale_order_id)
+        self.assertEqual(
+            open_lines.filtered(lambda line: line.sale_order_id == order).quantity, 1
+        )
+        # Orders delivered in full stay confirmed, but nothing of them can be
+        # stopped: they are not open sales.
+        delivered_orders = recall.scope_line_ids.filtered(
+            lambda line: line.kind == "delivered"
+        ).sale_order_id
+        self.assertTrue(delivered_orders)
+        self.assertEqual(set(delivered_orders.mapped("state")), {"sale"})
+        self.assertFalse(delivered_orders & open_lines.sale_order_id)
 
     def test_rescope_shows_changes(self):
         recall = self._recall(self.rs1)

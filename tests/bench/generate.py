@@ -12,6 +12,7 @@ import time
 
 from genealogy import generate_genealogy
 from odoo_env import odoo_env
+from replicate import record_baseline
 
 
 def shape(scale):
@@ -33,6 +34,7 @@ def main():
     print(f"generating {params} into {args.dbname}", flush=True)
     started = time.monotonic()
     with odoo_env(args.dbname) as env:
+        record_baseline(env.cr)
         last = [0]
 
         def progress(done):
