@@ -282,7 +282,9 @@ def main():
     started = time.monotonic()
     with psycopg2.connect(dbname=args.dbname) as connection:
         with connection.cursor() as cr:
-            counts = replicate(cr, args.copies)
+            counts = replicate(
+                cr, args.copies, log=lambda message: print(message, flush=True)
+            )
     rows = sum(counts.values())
     print(
         f"replicated: {args.copies} copies, {rows} rows in {len(counts)} tables "
