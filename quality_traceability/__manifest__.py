@@ -27,6 +27,7 @@
         "data/ir_sequence_data.xml",
         "data/traceability_root_cause_data.xml",
         "views/traceability_trace_views.xml",
+        "views/traceability_epcis_views.xml",
         "views/res_config_settings_views.xml",
         "views/product_views.xml",
         "views/traceability_lot_event_views.xml",

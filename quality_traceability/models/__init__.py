@@ -27,6 +27,8 @@ from . import traceability_spc_point
 from . import traceability_overview
 from . import traceability_gauge
 from . import traceability_gauge_calibration
+from . import stock_warehouse
+from . import traceability_epcis
 
 # Last: the life record view reads the tables of the models above.
 from . import traceability_lot_event

@@ -36,6 +36,15 @@ class ResCompany(models.Model):
         "(system parameter web.base.url).",
     )
 
+    traceability_gln = fields.Char(
+        related="partner_id.traceability_gln",
+        readonly=False,
+        string="GLN",
+        help="GS1 Global Location Number of the company (13 digits with its check "
+        "digit): identifies it, and its warehouses without a GLN of their own, in "
+        "EPCIS exports.",
+    )
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:

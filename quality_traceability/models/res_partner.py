@@ -1,7 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from markupsafe import Markup
 
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools import epcis
 
 
 class ResPartner(models.Model):
@@ -17,6 +20,14 @@ class ResPartner(models.Model):
         compute="_compute_traceability_nonconformance_count",
     )
 
+    traceability_gln = fields.Char(
+        string="GLN",
+        size=13,
+        copy=False,
+        help="GS1 Global Location Number of this party (13 digits with its check "
+        "digit): identifies it in EPCIS exports.",
+    )
+
     traceability_sampling_html = fields.Html(
         string="Sampling Severity",
         compute="_compute_traceability_sampling_html",
@@ -25,6 +36,20 @@ class ResPartner(models.Model):
         help="ISO 2859-1 severity of each product of this vendor, from its "
         "recorded sampling checks (switching rules).",
     )
+
+    @api.constrains("traceability_gln")
+    def _check_traceability_gln(self):
+        for partner in self:
+            gln = partner.traceability_gln
+            if gln and not epcis.is_valid_gln(gln):
+                raise ValidationError(
+                    self.env._(
+                        "The GLN %(gln)s of %(partner)s is not valid: a GLN has 13 "
+                        "digits, the last one its GS1 check digit.",
+                        gln=gln,
+                        partner=partner.display_name,
+                    )
+                )
 
     def _compute_traceability_sampling_html(self):
         Check = self.env["traceability.check"]

@@ -39,3 +39,4 @@ from . import test_nonconformance_8d
 from . import test_coa
 from . import test_partial_rejection
 from . import test_attacks_new
+from . import test_epcis

@@ -36,6 +36,7 @@ MATRIX = {
     "traceability.check.void":        "---- ---- ---- ---- ---- ---- crwu ---- crwu",
     "traceability.control.point":     "---- ---- ---- ---- ---- -r-- crwu -r-- crwu",
     "traceability.control.spec":      "---- ---- ---- ---- ---- -r-- crwu -r-- crwu",
+    "traceability.epcis":             NONE,
     "traceability.export.mixin":      NONE,
     "traceability.genealogy":         NONE,
     "traceability.gauge":             "---- ---- ---- ---- ---- -r-- crwu -r-- crwu",

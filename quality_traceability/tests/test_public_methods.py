@@ -19,6 +19,10 @@ ARGS = {
         [] if model == "traceability.check.void" else ["Voided by an attacker"]
     ),
     "action_release": lambda case, model: ["Released by an attacker"],
+    "export_trace": lambda case, model: [case.lot_b.ids],
+    "action_export_trace": lambda case, model: [case.lot_b.ids],
+    "export_lots": lambda case, model: [case.lot_b.ids],
+    "export_products": lambda case, model: [case.lot_b.product_id.ids],
     "scanner_lookup": lambda case, model: [case.lot_b.name],
     "scanner_submit": lambda case, model: [
         case.lot_b.id,
@@ -60,6 +64,10 @@ MODEL_METHODS = {
     "scanner_submit",
     "record_scans",
     "traceability_overview_data",
+    "export_trace",
+    "export_lots",
+    "export_products",
+    "action_export_trace",
 }
 
 
