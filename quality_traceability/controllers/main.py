@@ -109,6 +109,11 @@ class TraceabilityPublicPage(http.Controller):
     beyond the system parameter ``quality_traceability.public_rate_limit``
     lookups a minute (default 60, 0: no limit); a Digital Link longer than
     ``gs1.DIGITAL_LINK_MAX_LENGTH`` gets 414 before it is read.
+
+    The routes only read (the rate limit counts in memory): they are
+    ``readonly=True``, so a server started with ``--db_replica_host`` serves
+    them from the read replica. A write there would fail on the replica, and
+    Odoo would run the request again on the primary.
     """
 
     @http.route(
@@ -118,6 +123,7 @@ class TraceabilityPublicPage(http.Controller):
         methods=["GET"],
         website=True,
         sitemap=False,
+        readonly=True,
     )
     def traceability_trace_code(self, code, **kwargs):
         too_many = self._traceability_rate_limit()
@@ -134,6 +140,7 @@ class TraceabilityPublicPage(http.Controller):
         methods=["GET"],
         website=True,
         sitemap=False,
+        readonly=True,
     )
     def traceability_trace_code_coa(self, code, **kwargs):
         too_many = self._traceability_rate_limit()
@@ -151,6 +158,7 @@ class TraceabilityPublicPage(http.Controller):
         methods=["GET"],
         website=True,
         sitemap=False,
+        readonly=True,
     )
     def traceability_digital_link(self, gtin, lot=None, serial=None, **kwargs):
         too_many = self._traceability_rate_limit()

@@ -40,3 +40,4 @@ from . import test_coa
 from . import test_partial_rejection
 from . import test_attacks_new
 from . import test_epcis
+from . import test_readonly_routes
