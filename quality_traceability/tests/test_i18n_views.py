@@ -26,6 +26,8 @@ KEEP = {
     "EAN",
     "FNC",
     "FSMA",
+    "EPCIS",
+    "GLN",
     "GS",
     "GTIN",
     "HTTP",
