@@ -803,3 +803,12 @@ class RecallRecall(models.Model):
 
     def action_export_one_up_one_down(self):
         return self._download("recall.report.one_up_one_down", "xlsx")
+
+    def action_export_epcis(self):
+        """The GS1 EPCIS 2.0 document of the events of the scope's lots (their
+        making, receipts, shipments, checks and holds), stored on the recall."""
+        self.ensure_one()
+        self.check_access("read")
+        epcis = self.env["traceability.epcis"]
+        document = epcis.export_lots(self.lot_ids.lot_id.ids)
+        return epcis._download(document, self)

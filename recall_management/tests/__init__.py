@@ -9,3 +9,4 @@ from . import test_recall_form
 from . import test_recall_exports
 from . import test_exposure_recall
 from . import test_attacks_exposure
+from . import test_recall_epcis
