@@ -22,7 +22,6 @@ class ResPartner(models.Model):
 
     traceability_gln = fields.Char(
         string="GLN",
-        size=13,
         copy=False,
         help="GS1 Global Location Number of this party (13 digits with its check "
         "digit): identifies it in EPCIS exports.",

@@ -10,7 +10,6 @@ class StockWarehouse(models.Model):
 
     traceability_gln = fields.Char(
         string="GLN",
-        size=13,
         copy=False,
         help="GS1 Global Location Number of this warehouse (13 digits with its "
         "check digit): identifies its locations in EPCIS exports. Empty: the "

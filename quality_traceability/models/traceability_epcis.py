@@ -6,7 +6,7 @@ import zoneinfo
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 from ..tools import epcis
 from ..tools.trace_graph import BACKWARD, FORWARD, TraceResult
@@ -107,6 +107,8 @@ class TraceabilityEpcis(models.AbstractModel):
         of ``lot_ids`` in ``direction`` (``forward`` or ``backward``): the events
         of every lot the genealogy engine reaches."""
         self._check_epcis_access()
+        if direction not in (FORWARD, BACKWARD):
+            raise UserError(self.env._("Unknown trace direction %s.", direction))
         lots = self._readable_lots(lot_ids)
         return self._document(self.env["traceability.genealogy"].trace(lots, direction))
 
@@ -116,6 +118,7 @@ class TraceabilityEpcis(models.AbstractModel):
         recall's scope, already traced), between ``date_from`` and ``date_to``
         (UTC, included; None: no bound)."""
         self._check_epcis_access()
+        date_from, date_to = self._bounds(date_from, date_to)
         lots = self._readable_lots(lot_ids)
         result = self.env["traceability.genealogy"].trace(lots, FORWARD)
         return self._document(_restricted(result, set(lots.ids)), date_from, date_to)
@@ -125,15 +128,16 @@ class TraceabilityEpcis(models.AbstractModel):
         """The EPCIS document of the events between ``date_from`` and
         ``date_to`` (UTC) of the lots of ``product_ids`` that moved then."""
         self._check_epcis_access()
+        date_from, date_to = self._bounds(date_from, date_to)
         domain = [
-            ("product_id", "in", list(product_ids)),
+            ("product_id", "in", self._ids_of(product_ids)),
             ("state", "=", "done"),
             ("lot_id", "!=", False),
         ]
         if date_from:
-            domain.append(("date", ">=", fields.Datetime.to_datetime(date_from)))
+            domain.append(("date", ">=", date_from))
         if date_to:
-            domain.append(("date", "<=", fields.Datetime.to_datetime(date_to)))
+            domain.append(("date", "<=", date_to))
         groups = self.env["stock.move.line"]._read_group(domain, ["lot_id"])
         return self.export_lots([lot.id for (lot,) in groups], date_from, date_to)
 
@@ -142,13 +146,15 @@ class TraceabilityEpcis(models.AbstractModel):
         """Download the EPCIS document of the trace of ``lot_ids``: a JSON-LD
         file, stored as an attachment of the first lot."""
         document = self.export_trace(lot_ids, direction)
-        lot = self.env["stock.lot"].browse(list(lot_ids)[:1])
+        lot = self._readable_lots(lot_ids)[:1]
         return self._download(document, lot)
 
     @api.model
     def _download(self, document, record):
-        """Action that downloads ``document``, stored as an attachment of
-        ``record`` (readable by whoever may read the record)."""
+        """Action that downloads ``document``, named after ``record``, stored as
+        a private attachment of the exporter: the document holds what the
+        exporter may read (other lots, checks, partners), which a reader of
+        ``record`` alone may not."""
         stamp = fields.Datetime.now().strftime("%Y%m%d-%H%M%S")
         name = f"EPCIS {record.display_name or ''} {stamp}.jsonld"
         attachment = self.env["ir.attachment"].create(
@@ -158,8 +164,6 @@ class TraceabilityEpcis(models.AbstractModel):
                 "datas": base64.b64encode(
                     json.dumps(document, indent=2, ensure_ascii=False).encode()
                 ),
-                "res_model": record._name if record else False,
-                "res_id": record.id,
             }
         )
         return {
@@ -169,8 +173,32 @@ class TraceabilityEpcis(models.AbstractModel):
         }
 
     @api.model
+    def _ids_of(self, ids):
+        """``ids`` as a list of record ids, as a client must give them: a
+        clean refusal of anything else, before any query."""
+        if not isinstance(ids, list | tuple) or not all(
+            isinstance(id_, int) and not isinstance(id_, bool) for id_ in ids
+        ):
+            raise UserError(self.env._("Records are given by a list of their ids."))
+        return list(ids)
+
+    @api.model
+    def _bounds(self, date_from, date_to):
+        """``date_from`` and ``date_to`` as datetimes (None: no bound), or a
+        clean refusal of what is not a date."""
+        bounds = []
+        for bound in (date_from, date_to):
+            try:
+                bounds.append(bound and fields.Datetime.to_datetime(bound))
+            except (TypeError, ValueError):
+                raise UserError(
+                    self.env._("%s is not a date and time.", bound)
+                ) from None
+        return bounds
+
+    @api.model
     def _readable_lots(self, lot_ids):
-        lots = self.env["stock.lot"].browse(list(lot_ids)).exists()
+        lots = self.env["stock.lot"].browse(self._ids_of(lot_ids)).exists()
         lots.check_access("read")
         return lots
 

@@ -53,9 +53,11 @@ class TestRecallEpcis(RecallCommon):
         attachment, document = self._document(
             recall.with_user(self.manager).action_export_epcis()
         )
-        self.assertEqual(
-            (attachment.res_model, attachment.res_id), ("recall.recall", recall.id)
-        )
+        # A private attachment of the exporter.
+        self.assertEqual((attachment.res_model, attachment.res_id), (False, 0))
+        self.assertEqual(attachment.create_uid, self.manager)
+        with self.assertRaises(AccessError):
+            rpc(self.env, self.reader, "ir.attachment", "read", [attachment.ids])
         errors = [error.message for error in self.validator.iter_errors(document)]
         self.assertEqual(errors, [], "EPCIS 2.0 JSON Schema (gs1/EPCIS)")
         events = document["epcisBody"]["eventList"]
@@ -91,16 +93,9 @@ class TestRecallEpcis(RecallCommon):
         outsider = new_test_user(
             self.env, "recall_epcis_outsider", groups="base.group_user"
         )
-        attachments = self.env["ir.attachment"].search_count(
-            [("res_model", "=", "recall.recall")]
-        )
+        attachments = self.env["ir.attachment"].search_count([])
         with self.assertRaises(AccessError):
             rpc(
                 self.env, outsider, "recall.recall", "action_export_epcis", [recall.ids]
             )
-        self.assertEqual(
-            self.env["ir.attachment"].search_count(
-                [("res_model", "=", "recall.recall")]
-            ),
-            attachments,
-        )
+        self.assertEqual(self.env["ir.attachment"].search_count([]), attachments)
