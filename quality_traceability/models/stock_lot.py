@@ -994,3 +994,81 @@ class StockLot(models.Model):
         if not owner and len({lot.company_id.id for lot in found}) > 1:
             return self.browse()
         return found[:1]
+
+    # ------------------------------------------------------------------
+    # GS1 Digital Link resolver: the links of a lot
+    # ------------------------------------------------------------------
+    def _traceability_digital_link_links(self, anchor):
+        """The links the GS1 Digital Link resolver lists for this lot, whose
+        Digital Link (absolute, percent-encoded, without query) is ``anchor``.
+
+        :return: a list of dicts ``{"link_type": "gs1:<term>", "href": str,
+            "title": str, "type": media type}``, the default link first. Here:
+            the public page (``gs1:traceability``, also ``gs1:pip``: it shows the
+            product) and the published certificate of analysis
+            (``gs1:certificationInfo``).
+
+        Hook: addons extend it with ``super()`` and add the links they publish
+        (``recall_management`` adds ``gs1:recallStatus``). Links are public:
+        only what the public page may show. Titles are read in the language of
+        the environment.
+        """
+        self.ensure_one()
+        lot = self.sudo()
+        product = lot.product_id.with_context(display_default_code=False)
+        page = {"href": anchor, "type": "text/html"}
+        links = [
+            dict(
+                page,
+                link_type="gs1:traceability",
+                title=self.env._(
+                    "Traceability of %(product)s %(lot)s",
+                    product=product.display_name,
+                    lot=lot.name,
+                ),
+            ),
+            dict(page, link_type="gs1:pip", title=product.display_name),
+        ]
+        if lot.traceability_coa_published:
+            links.append(
+                {
+                    "link_type": "gs1:certificationInfo",
+                    "href": f"{anchor}?linkType=gs1:certificationInfo",
+                    "title": self.env._("Certificate of analysis"),
+                    "type": "application/pdf",
+                }
+            )
+        return links
+
+    @api.model
+    def _traceability_find_product_by_gtin(self, gtin):
+        """The product a GTIN (any of its lengths) names for the Digital Link
+        resolver, or an empty recordset: the first product (lowest id) that
+        took the GTIN as barcode, as for :meth:`_traceability_find_by_gs1`, when
+        it is tracked by lot or serial number (the products whose lots have a
+        public page). Read with the rights of this environment."""
+        try:
+            gtin14 = gs1.validate("01", gtin)
+        except gs1.GS1Error:
+            return self.env["product.product"]
+        product = (
+            self.env["product.product"]
+            .with_context(active_test=False)
+            .search(
+                [("barcode", "in", self._traceability_gtin_barcodes(gtin14))],
+                order="id",
+                limit=1,
+            )
+        )
+        return product.filtered(lambda product: product.tracking in ("lot", "serial"))
+
+    @api.model
+    def _traceability_digital_link_sscc_links(self, sscc, anchor):
+        """The links the GS1 Digital Link resolver lists for the logistic unit
+        of ``sscc`` (18 digits, check digit valid), whose Digital Link is
+        ``anchor``, in the form of :meth:`_traceability_digital_link_links`; an
+        empty list for an unknown SSCC, which the resolver answers with 404.
+
+        Hook: this addon records no SSCC, so every SSCC is unknown here; an
+        addon that records them (on ``stock.quant.package``) overrides it."""
+        return []

@@ -42,3 +42,4 @@ from . import test_attacks_new
 from . import test_epcis
 from . import test_readonly_routes
 from . import test_attacks_epcis
+from . import test_resolver

@@ -19,8 +19,8 @@ NOT_FOUND = "o_traceability_not_found"
 @tagged("post_install", "-at_install")
 class TestPublicLookup(TraceabilityCommon, HttpCase):
     """The public trace page, by trace code and by GS1 Digital Link, without
-    login: what it shows, what it never shows, and the same 404 for anything
-    unknown or malformed."""
+    login: what it shows, what it never shows, the same 404 for any unknown
+    code or malformed trace code, 400 for a malformed Digital Link."""
 
     @classmethod
     def setUpClass(cls):
@@ -203,12 +203,22 @@ class TestPublicLookup(TraceabilityCommon, HttpCase):
         self.assert_not_found(f"/01/{SERIAL_GTIN13}/21/L-1")
 
     def test_digital_link_malformed(self):
-        self.assert_not_found(f"/01/{RAW_GTIN13[:-1]}4/10/L-1")  # check digit
-        self.assert_not_found("/01/12345/10/L-1")  # length
-        self.assert_not_found(f"/01/{RAW_GTIN13}/10/{'L' * 21}")  # GS1 lot length
-        self.assert_not_found(f"/01/{RAW_GTIN13}/10/L-1%00")  # character set
-        self.assert_not_found(f"/01/{RAW_GTIN13}/10/L-1?17=271399")  # bad date
-        self.assert_not_found(f"/01/{RAW_GTIN13}/10/A/1")  # "/" not encoded
+        """A malformed Digital Link is 400 (GS1-Conformant resolver), whether
+        its lot exists or not: its syntax alone decides, so the answer tells
+        nothing about which codes exist (it was the 404 page before)."""
+        for url in (
+            f"/01/{RAW_GTIN13[:-1]}4/10/L-1",  # check digit
+            "/01/12345/10/L-1",  # length
+            f"/01/{RAW_GTIN13}/10/{'L' * 21}",  # GS1 lot length
+            f"/01/{RAW_GTIN13}/10/L-1%00",  # character set
+            f"/01/{RAW_GTIN13}/10/L-1?17=271399",  # bad date
+            f"/01/{RAW_GTIN13}/10/A/1",  # "/" not encoded
+        ):
+            with self.subTest(url=url):
+                response = self.url_open(url)
+                self.assertEqual(response.status_code, 400)
+                self.assertNotIn("Test Resin", response.text)
+                self.assertNotIn("Traceback", response.text)
 
     def test_digital_link_finds_the_lot_of_the_gtin_owner(self):
         """Lot names are guessable and unique per company only: the Digital Link
@@ -324,7 +334,7 @@ class TestPublicLookup(TraceabilityCommon, HttpCase):
     # ------------------------------------------------------------------
     # Unknown codes
     # ------------------------------------------------------------------
-    def test_unknown_and_malformed_codes_are_one_404(self):
+    def test_unknown_and_malformed_trace_codes_are_one_404(self):
         def page(url):
             # The CSRF token holds a time stamp: the only part that may differ.
             return re.sub(r'csrf_token: "[^"]*"', "", self.assert_not_found(url).text)

@@ -15,8 +15,12 @@ SERIAL_GTIN13 = "6901234560077"
 ROUTES = {
     "/trace/<string:code>": True,
     "/trace/<string:code>/coa": True,
+    "/01/<string:gtin>": True,
     "/01/<string:gtin>/10/<path:lot>": True,
     "/01/<string:gtin>/21/<path:serial>": True,
+    "/01/<string:gtin>/<path:qualifiers>": True,
+    "/00/<path:sscc>": True,
+    "/.well-known/gs1resolver": True,
     "/traceability/api/v1/lookup": True,
     # The device's scans are written: that route stays on the primary.
     "/traceability/api/v1/scans": False,
@@ -128,6 +132,12 @@ class TestReadonlyRoutes(TraceabilityCommon, HttpCase):
                 200,
                 "RO-SN1",
             ),
+            (f"/01/0{RAW_GTIN13}", None, 200, "Test Resin"),
+            (f"/01/0{SERIAL_GTIN13}/21/RO-SN1?linkType=all", None, 200, "RO-SN1"),
+            (f"/01/0{RAW_GTIN13}/22/V1/10/RO-V1", None, 200, "RO-V1"),
+            ("/01/12345/10/RO-V1", None, 400, "GS1 Digital Link"),
+            ("/00/106141411234567897", None, 404, "o_traceability_not_found"),
+            ("/.well-known/gs1resolver", None, 200, "resolverRoot"),
             ("/traceability/api/v1/lookup?code=RO-SN1", device, 200, "RO-SN1"),
         ]
         for url, headers, status, text in requests:

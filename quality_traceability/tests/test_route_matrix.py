@@ -32,6 +32,19 @@ ROUTE_MATRIX = {
     "/01/<string:gtin>/21/<path:serial>": [
         ("GET", "link_serial", (200, 200, 200, 200)),
     ],
+    "/01/<string:gtin>": [
+        ("GET", "link_product", (200, 200, 200, 200)),
+    ],
+    "/01/<string:gtin>/<path:qualifiers>": [
+        ("GET", "link_qualified", (200, 200, 200, 200)),
+        ("GET", "link_malformed", (400, 400, 400, 400)),
+    ],
+    "/00/<path:sscc>": [
+        ("GET", "link_sscc", (404, 404, 404, 404)),
+    ],
+    "/.well-known/gs1resolver": [
+        ("GET", "resolver_description", (200, 200, 200, 200)),
+    ],
     "/my/traced-products": [
         ("GET", "traced_products", (303, 200, 200, 200)),
     ],
@@ -86,6 +99,7 @@ OWN = {"anonymous": (), "portal_a": ("a",), "portal_b": ("b",), "internal": ()}
 SHOWS = {
     "trace_lot_a": ("MXR-ALPHA-1",),
     "link_lot_a": ("MXR-ALPHA-1",),
+    "link_qualified": ("MXR-ALPHA-1",),
     "notice_a_token": SEEDS["a"],
     "nc_a_token": SEEDS["a"],
 }
@@ -235,6 +249,11 @@ class TestRouteMatrix(TraceabilityCommon, HttpCase):
             "link_lot_a": f"/01/{gtin}/10/{self.lot_a.name}",
             "link_unknown": f"/01/{gtin}/10/MXR-NONE",
             "link_serial": f"/01/0{self.finished.barcode}/21/{self.serial.name}",
+            "link_product": f"/01/{gtin}",
+            "link_qualified": f"/01/{gtin}/22/V1/10/{self.lot_a.name}",
+            "link_malformed": f"/01/{gtin}/99/{self.lot_a.name}",
+            "link_sscc": "/00/106141411234567897",
+            "resolver_description": "/.well-known/gs1resolver",
             "traced_products": "/my/traced-products",
             "traced_products_page_2": "/my/traced-products/page/2",
             "recalls": "/my/recalls",

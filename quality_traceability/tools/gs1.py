@@ -37,6 +37,7 @@ __all__ = [
     "is_valid_gtin",
     "parse",
     "parse_digital_link",
+    "parse_resolver_request",
     "sscc",
     "to_gtin14",
     "validate",
@@ -688,5 +689,104 @@ def parse_digital_link(uri):
             f"{DIGITAL_LINK_MAX_LENGTH})"
         )
     result = _parse_dl_key_and_qualifiers(uri)
+    _parse_dl_query(uri, result)
+    return result
+
+
+# ---------------------------------------------------------------------------
+# GS1 Digital Link resolver requests
+# ---------------------------------------------------------------------------
+
+# Primary keys a resolver request may start with (numeric AI or the convenience
+# alpha of GS1 Digital Link 1.1), and the key qualifiers of a GTIN: consumer
+# product variant (22), lot (10) and serial (21) in this order, or third party
+# controlled serialised extension (235) alone (GS1 Digital Link URI syntax 1.4,
+# key qualifier paths of AI 01).
+_DL_RESOLVER_KEYS = {"01": "01", "gtin": "01", "00": "00", "sscc": "00"}
+_DL_GTIN_QUALIFIER_NAMES = {
+    "22": "22",
+    "cpv": "22",
+    "10": "10",
+    "lot": "10",
+    "21": "21",
+    "ser": "21",
+    "235": "235",
+}
+_DL_GTIN_QUALIFIER_PATHS = (("22", "10", "21"), ("235",))
+# Longest value of the qualifiers that validate() does not know: CPV (AI 22,
+# X..20) and TPX (AI 235, X..28), both of character set 82.
+_DL_QUALIFIER_MAX_LENGTHS = {"22": 20, "235": 28}
+
+
+def _dl_resolver_value(ai, raw):
+    if not raw:
+        raise GS1Error(f"AI ({ai}): empty value in the Digital Link path")
+    value = _percent_decode(ai, raw)
+    if ai in _DL_QUALIFIER_MAX_LENGTHS:
+        return _check_charset_82(ai, value, _DL_QUALIFIER_MAX_LENGTHS[ai])
+    return validate(ai, value)
+
+
+def _dl_gtin_qualifiers(pairs):
+    """Validate the qualifier (name, raw value) pairs after a GTIN: known AIs,
+    each once, in one of the orders of ``_DL_GTIN_QUALIFIER_PATHS``."""
+    ais = []
+    for name, _raw in pairs:
+        ai = _DL_GTIN_QUALIFIER_NAMES.get(name)
+        if ai is None:
+            raise GS1Error(
+                f"AI ({name}): not a key qualifier of a GTIN (allowed: 22, 10, 21 "
+                "or 235)"
+            )
+        ais.append(ai)
+    for order in _DL_GTIN_QUALIFIER_PATHS:
+        positions = [order.index(ai) if ai in order else -1 for ai in ais]
+        if -1 not in positions and positions == sorted(set(positions)):
+            return ais
+    raise GS1Error(
+        f"key qualifiers {'/'.join(ais)} of a GTIN must be 22, 10, 21 in this "
+        "order (each at most once), or 235 alone"
+    )
+
+
+def parse_resolver_request(uri):
+    """Parse the path and query of a request made to a GS1 Digital Link resolver.
+
+    ``uri`` is the request target as sent (still percent-encoded), such as
+    "/01/09506000134352/10/ABC?17=271231"; its path starts with the primary key:
+    "01" (or "gtin") with key qualifiers 22, 10, 21 (or "cpv", "lot", "ser") in
+    this order, or 235 alone; or "00" (or "sscc") without qualifiers; one
+    trailing slash is tolerated. The query
+    string holds data attributes, checked as in :func:`parse_digital_link`;
+    other (non-numeric) parameters such as ``linkType`` are ignored.
+
+    :return: dict AI -> value (GTIN-14, decoded lot...) and ``"key"`` -> the
+        primary key's AI ("01" or "00")
+    :raise GS1Error: when the request is not a valid GS1 Digital Link
+    """
+    if not isinstance(uri, str) or not uri.startswith("/"):
+        raise GS1Error(f"Digital Link request {uri!r} must start with '/'")
+    if len(uri) > DIGITAL_LINK_MAX_LENGTH:
+        raise GS1Error(
+            f"Digital Link URI of {len(uri)} characters is too long (at most "
+            f"{DIGITAL_LINK_MAX_LENGTH})"
+        )
+    path = uri.split("#", 1)[0].split("?", 1)[0]
+    # One trailing slash is tolerated (GS1-Conformant resolver 1.2, 2.13).
+    segments = path.removesuffix("/").split("/")[1:] if path != "/" else []
+    if len(segments) < 2 or len(segments) % 2:
+        raise GS1Error(
+            f"Digital Link path {uri!r} must be a primary key and its value, then "
+            "AI/value pairs"
+        )
+    key = _DL_RESOLVER_KEYS.get(segments[0])
+    if key is None:
+        raise GS1Error(f"AI ({segments[0]}): not a primary key (allowed: 01, 00)")
+    result = {"key": key, key: _dl_resolver_value(key, segments[1])}
+    pairs = [(segments[i], segments[i + 1]) for i in range(2, len(segments), 2)]
+    if pairs and key == "00":
+        raise GS1Error("AI (00): an SSCC takes no key qualifier")
+    for ai, (_name, raw) in zip(_dl_gtin_qualifiers(pairs), pairs, strict=True):
+        result[ai] = _dl_resolver_value(ai, raw)
     _parse_dl_query(uri, result)
     return result

@@ -62,3 +62,19 @@ class StockLot(models.Model):
                 ),
             }
         return values
+
+    def _traceability_digital_link_links(self, anchor):
+        """Adds ``gs1:recallStatus`` once a recall of the lot is announced (see
+        :meth:`_traceability_public_recalls`): the public page, which shows the
+        recall and its consumer instructions."""
+        links = super()._traceability_digital_link_links(anchor)
+        if self._traceability_public_recalls():
+            links.append(
+                {
+                    "link_type": "gs1:recallStatus",
+                    "href": f"{anchor}#recall",
+                    "title": self.env._("Recall status"),
+                    "type": "text/html",
+                }
+            )
+        return links

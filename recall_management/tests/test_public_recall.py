@@ -99,6 +99,37 @@ class TestPublicRecall(RecallCommon, HttpCase):
         recall.sudo().consumer_instructions = False
         self.assert_recall(self.serials[0], FALLBACK)
 
+    def test_digital_link_recall_status_once_notified(self):
+        """GS1-Conformant resolver: the linkset of a lot lists a
+        ``gs1:recallStatus`` link (the public page, which shows the recall)
+        once its customers are notified; ``linkType=gs1:recallStatus`` then
+        redirects (307) to it."""
+        serial = self.serials[0]
+        serial.product_id.barcode = "6901234560114"
+        link = f"/01/06901234560114/21/{serial.name}"
+        status = "https://gs1.org/voc/recallStatus"
+
+        def linkset():
+            response = self.url_open(f"{link}?linkType=all")
+            self.assertEqual(response.status_code, 200)
+            return response.json()["linkset"][0]
+
+        recall = self._public_recall(consumer_instructions=INSTRUCTIONS)
+        recall.with_user(self.manager).action_block_stock()
+        self.assertNotIn(status, linkset())
+        recall.with_user(self.manager).action_notify_customers()
+        context = linkset()
+        self.assertEqual(context[status][0]["href"], f"{context['anchor']}#recall")
+        for internal in (REASON, HAZARD, ROOT_CAUSE):
+            self.assertNotIn(internal, str(context))
+        response = self.url_open(
+            f"{link}?linkType=gs1:recallStatus", allow_redirects=False
+        )
+        self.assertEqual(response.status_code, 307)
+        self.assertEqual(response.headers["Location"], f"{context['anchor']}#recall")
+        recall.with_user(self.manager).action_cancel()
+        self.assertNotIn(status, linkset())
+
     def test_drill_never_shows(self):
         drill = self._public_recall(
             recall_type="drill", consumer_instructions="Drill DR-4410 instructions"
