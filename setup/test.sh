@@ -81,8 +81,8 @@ if [ $run_plain = 1 ]; then
     out=$VAR_DIR/pytest.log
     "$VENV/bin/python" -m pytest -q -p no:cacheprovider tests 2>&1 | tee "$out"
     rc=${PIPESTATUS[0]}
-    p=$(grep -Eo '[0-9]+ passed' "$out" | tail -1 | grep -Eo '[0-9]+'); p=${p:-0}
-    f=$(grep -Eo '[0-9]+ (failed|error)' "$out" | grep -Eo '[0-9]+' | awk '{s+=$1} END {print s+0}')
+    p=$(grep -aEo '[0-9]+ passed' "$out" | tail -1 | grep -Eo '[0-9]+'); p=${p:-0}
+    f=$(grep -aEo '[0-9]+ (failed|error)' "$out" | grep -Eo '[0-9]+' | awk '{s+=$1} END {print s+0}')
     if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
     count "pytest tests/" "$p" "$f"
 fi
@@ -101,7 +101,7 @@ odoo_suite() {
         > "$log_file" 2>&1
     local rc=$?
     local report
-    report=$(grep -E '[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests when loading database' "$log_file" | tail -1)
+    report=$(grep -aE '[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests when loading database' "$log_file" | tail -1)
     local nf ne nt
     nf=$(sed -E 's/.* ([0-9]+) failed, .*/\1/' <<<"$report")
     ne=$(sed -E 's/.* ([0-9]+) error\(s\) of .*/\1/' <<<"$report")
@@ -110,9 +110,9 @@ odoo_suite() {
     # Skipped tests (a tour without websocket-client, a missing browser...) are failures here:
     # Odoo counts them as run.
     local skipped errors
-    skipped=$(grep -cE ' (INFO|WARNING) .*(skipped|SkipTest)' "$log_file")
-    errors=$(grep -cE '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$log_file")
-    grep -E ' (INFO|WARNING) .*(skipped|SkipTest)|^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) |^(FAIL|ERROR):' "$log_file" | head -40
+    skipped=$(grep -acE ' (INFO|WARNING) .*(skipped|SkipTest)' "$log_file")
+    errors=$(grep -acE '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$log_file")
+    grep -aE ' (INFO|WARNING) .*(skipped|SkipTest)|^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) |^(FAIL|ERROR):' "$log_file" | head -40
     local bad=$((nf + ne + skipped))
     [ "$bad" -eq 0 ] && [ "$errors" -gt 0 ] && bad=1
     [ "$bad" -eq 0 ] && [ "$rc" -ne 0 ] && bad=1
@@ -130,8 +130,8 @@ odoo_suite() {
         tests/bench/odoo_test_replicate.py -q \
         > "$bench_log" 2>&1
     local brc=$? bp bf
-    bp=$(grep -Eo '[0-9]+ passed' "$bench_log" | tail -1 | grep -Eo '[0-9]+'); bp=${bp:-0}
-    bf=$(grep -Eo '[0-9]+ (failed|error)' "$bench_log" | grep -Eo '[0-9]+' | awk '{s+=$1} END {print s+0}')
+    bp=$(grep -aEo '[0-9]+ passed' "$bench_log" | tail -1 | grep -Eo '[0-9]+'); bp=${bp:-0}
+    bf=$(grep -aEo '[0-9]+ (failed|error)' "$bench_log" | grep -Eo '[0-9]+' | awk '{s+=$1} END {print s+0}')
     { [ "$brc" -ne 0 ] || [ "$bp" -eq 0 ]; } && [ "$bf" -eq 0 ] && bf=1
     [ "$bf" -eq 0 ] || tail -40 "$bench_log"
     count "benchmark generator and copies (pytest-odoo tests/bench/odoo_test_*.py)" "$bp" "$bf"
@@ -205,7 +205,7 @@ PY
         || { echo "groups left after uninstall"; ok=1; }
     step -i "$ADDONS" && module_state_is "$db" installed quality_traceability label_printing recall_management \
         || { echo "re-install failed"; ok=1; }
-    if grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$log_file"; then ok=1; fi
+    if grep -aE '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$log_file"; then ok=1; fi
     [ $ok = 0 ] || tail -30 "$log_file"
     [ $keep_db = 1 ] || dropdb --if-exists "$db"
     return $ok
@@ -288,11 +288,11 @@ core_run_file() {  # core_run_file DB PATH LOG: runs one test file; sets core_rc
     odoo_bin -d "$db" --test-file "$path" --stop-after-init --log-level=info \
         --http-port="$(free_port)" --max-cron-threads=0 > "$log_file" 2>&1
     core_rc=$?
-    core_started=$(grep -cE ' odoo\.addons\.[a-z0-9_]+\.tests\.[a-z0-9_]+: Starting [A-Za-z0-9_]+\.[A-Za-z0-9_]+ \.\.\.' "$log_file")
+    core_started=$(grep -acE ' odoo\.addons\.[a-z0-9_]+\.tests\.[a-z0-9_]+: Starting [A-Za-z0-9_]+\.[A-Za-z0-9_]+ \.\.\.' "$log_file")
 }
 
 core_failures() {  # core_failures LOG: the failing tests of a core_run_file log, one a line
-    grep -E ' (ERROR|CRITICAL) [^ ]+ odoo\.addons\.[^ ]+: (FAIL|ERROR): ' "$1" \
+    grep -aE ' (ERROR|CRITICAL) [^ ]+ odoo\.addons\.[^ ]+: (FAIL|ERROR): ' "$1" \
         | sed -E 's/.*: (FAIL|ERROR): (Subtest )?([^ ]+).*/\3/' | sort -u
 }
 
