@@ -4,7 +4,7 @@ from contextlib import contextmanager
 from odoo import Command
 from odoo.api import call_kw
 from odoo.service.model import get_public_method
-from odoo.tests import TransactionCase
+from odoo.tests import TransactionCase, new_test_user
 
 from .flows import Flows
 
@@ -61,6 +61,54 @@ class TraceabilityCommon(TransactionCase):
         return cls.env["stock.lot"].search(
             [("product_id", "=", product.id), ("name", "=", name)]
         )
+
+    @classmethod
+    def serial_with_published_coa(cls, vendor_lots, prefix, label):
+        """A receipt of ``vendor_lots`` (name, quantity), a shell ``<prefix>-S1``
+        made of 4 of the first, a serial ``<prefix>-SN1`` made of the shell, a
+        passed final inspection of it and its certificate of analysis published
+        by a traceability manager (``<label>_manager``) over RPC: the serial."""
+        cls.flows.receive(cls.vendor, cls.raw, vendor_lots)
+        vendor_lot = cls.lot(cls.raw, vendor_lots[0][0])
+        shell = cls.flows.produce(
+            cls.semi, 2, f"{prefix}-S1", {cls.raw: [(vendor_lot, 4)]}
+        ).lot_producing_id
+        serial = cls.flows.produce(
+            cls.finished, 1, f"{prefix}-SN1", {cls.semi: [(shell, 1)]}
+        ).lot_producing_id
+        point = cls.env["traceability.control.point"].create(
+            {
+                "name": f"{label.capitalize()} final inspection",
+                "stage": "final",
+                "spec_ids": [
+                    Command.create({"name": "Visual", "value_type": "pass_fail"})
+                ],
+            }
+        )
+        cls.env["traceability.check"].create(
+            {
+                "control_point_id": point.id,
+                "lot_id": serial.id,
+                "value_ids": [
+                    Command.create(
+                        {"spec_id": point.spec_ids.id, "value_pass_fail": "pass"}
+                    )
+                ],
+            }
+        )
+        manager = new_test_user(
+            cls.env,
+            f"{label}_manager",
+            groups="quality_traceability.group_traceability_manager",
+        )
+        rpc(
+            cls.env,
+            manager,
+            "stock.lot",
+            "action_traceability_publish_coa",
+            [serial.ids],
+        )
+        return serial
 
     @contextmanager
     def refused(self, exception, pattern):

@@ -3,11 +3,11 @@ import contextlib
 import json
 from datetime import timedelta
 
-from odoo import Command, fields, http
+from odoo import fields, http
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..controllers.main import rate_limiter
-from .common import TraceabilityCommon, rpc
+from .common import TraceabilityCommon
 
 RAW_GTIN13 = "6901234560053"  # the common factory's raw material, tracked by lot
 SERIAL_GTIN13 = "6901234560077"
@@ -44,47 +44,7 @@ class TestReadonlyRoutes(TraceabilityCommon, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.finished.barcode = SERIAL_GTIN13
-        cls.flows.receive(cls.vendor, cls.raw, [("RO-V1", 10)])
-        vendor_lot = cls.lot(cls.raw, "RO-V1")
-        shell = cls.flows.produce(
-            cls.semi, 2, "RO-S1", {cls.raw: [(vendor_lot, 4)]}
-        ).lot_producing_id
-        cls.serial = cls.flows.produce(
-            cls.finished, 1, "RO-SN1", {cls.semi: [(shell, 1)]}
-        ).lot_producing_id
-        # A final inspection, so that a manager may publish the certificate.
-        point = cls.env["traceability.control.point"].create(
-            {
-                "name": "Readonly final inspection",
-                "stage": "final",
-                "spec_ids": [
-                    Command.create({"name": "Visual", "value_type": "pass_fail"})
-                ],
-            }
-        )
-        cls.env["traceability.check"].create(
-            {
-                "control_point_id": point.id,
-                "lot_id": cls.serial.id,
-                "value_ids": [
-                    Command.create(
-                        {"spec_id": point.spec_ids.id, "value_pass_fail": "pass"}
-                    )
-                ],
-            }
-        )
-        manager = new_test_user(
-            cls.env,
-            "readonly_manager",
-            groups="quality_traceability.group_traceability_manager",
-        )
-        rpc(
-            cls.env,
-            manager,
-            "stock.lot",
-            "action_traceability_publish_coa",
-            [cls.serial.ids],
-        )
+        cls.serial = cls.serial_with_published_coa([("RO-V1", 10)], "RO", "readonly")
         device = new_test_user(
             cls.env,
             "readonly_device",

@@ -9,12 +9,11 @@ qualifiers), RFC 9264 (linkset) and RFC 8288 (Link header).
 
 import json
 
-from odoo import Command
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
 from ..controllers.main import rate_limiter
 from ..tools import gs1
-from .common import TraceabilityCommon, rpc
+from .common import TraceabilityCommon
 
 RAW_GTIN13 = "6901234560053"  # the common factory's raw material, tracked by lot
 SERIAL_GTIN13 = "6901234560077"
@@ -36,45 +35,8 @@ class TestResolver(TraceabilityCommon, HttpCase):
         cls.env["product.product"].create(
             {"name": "Test Untracked", "type": "consu", "barcode": UNTRACKED_GTIN13}
         )
-        cls.flows.receive(cls.vendor, cls.raw, [("DL-L1", 10), ("DL/2", 5)])
-        vendor_lot = cls.lot(cls.raw, "DL-L1")
-        shell = cls.flows.produce(
-            cls.semi, 2, "DL-S1", {cls.raw: [(vendor_lot, 4)]}
-        ).lot_producing_id
-        cls.serial = cls.flows.produce(
-            cls.finished, 1, "DL-SN1", {cls.semi: [(shell, 1)]}
-        ).lot_producing_id
-        point = cls.env["traceability.control.point"].create(
-            {
-                "name": "Resolver final inspection",
-                "stage": "final",
-                "spec_ids": [
-                    Command.create({"name": "Visual", "value_type": "pass_fail"})
-                ],
-            }
-        )
-        cls.env["traceability.check"].create(
-            {
-                "control_point_id": point.id,
-                "lot_id": cls.serial.id,
-                "value_ids": [
-                    Command.create(
-                        {"spec_id": point.spec_ids.id, "value_pass_fail": "pass"}
-                    )
-                ],
-            }
-        )
-        manager = new_test_user(
-            cls.env,
-            "resolver_manager",
-            groups="quality_traceability.group_traceability_manager",
-        )
-        rpc(
-            cls.env,
-            manager,
-            "stock.lot",
-            "action_traceability_publish_coa",
-            [cls.serial.ids],
+        cls.serial = cls.serial_with_published_coa(
+            [("DL-L1", 10), ("DL/2", 5)], "DL", "resolver"
         )
         cls.lot_link = f"/01/0{RAW_GTIN13}/10/DL-L1"
         cls.serial_link = f"/01/0{SERIAL_GTIN13}/21/DL-SN1"
