@@ -3,7 +3,7 @@
     "name": "Quality Traceability",
     "summary": "Trace lots and serials upstream and downstream, "
     "key control points and lot quality state",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Inventory/Traceability",
     "website": "https://github.com/traceability-project/odoo-traceability",
     "author": "Traceability Project",
@@ -19,6 +19,7 @@
         "product_expiry",
         "barcodes_gs1_nomenclature",
     ],
+    "external_dependencies": {"python": ["jsonschema"]},
     "data": [
         "security/quality_traceability_security.xml",
         "security/ir.model.access.csv",
@@ -28,6 +29,7 @@
         "data/traceability_root_cause_data.xml",
         "views/traceability_trace_views.xml",
         "views/traceability_epcis_views.xml",
+        "views/stock_quant_package_views.xml",
         "views/res_config_settings_views.xml",
         "views/product_views.xml",
         "views/traceability_lot_event_views.xml",
@@ -48,6 +50,11 @@
         "views/traceability_gauge_views.xml",
         "views/menus.xml",
         "report/traceability_coa_report.xml",
+        "views/stock_quant_package_trace_views.xml",
+        "security/traceability_epcis_capture_security.xml",
+        "views/traceability_epcis_capture_views.xml",
+        "views/traceability_package_event_views.xml",
+        "views/traceability_package_scan_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
@@ -69,4 +76,5 @@
         ],
     },
     "installable": True,
+    "post_init_hook": "post_init_hook",
 }

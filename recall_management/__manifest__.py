@@ -18,6 +18,7 @@
         "views/traceability_exposure_views.xml",
         "views/res_config_settings_views.xml",
         "views/portal_templates.xml",
+        "views/stock_quant_package_recall_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -127,7 +127,7 @@ odoo_suite() {
     # the same database, through pytest-odoo: TransactionCase tests, rolled back.
     local bench_log=$VAR_DIR/pytest-odoo-bench.log
     "$PROJECT_DIR/setup/pytest-odoo.sh" "$db" tests/bench/odoo_test_genealogy.py \
-        tests/bench/odoo_test_replicate.py -q \
+        tests/bench/odoo_test_replicate.py tests/bench/odoo_test_epcis_supplier.py -q \
         > "$bench_log" 2>&1
     local brc=$? bp bf
     bp=$(grep -aEo '[0-9]+ passed' "$bench_log" | tail -1 | grep -Eo '[0-9]+'); bp=${bp:-0}
@@ -374,6 +374,8 @@ if [ $run_odoo = 1 ]; then
     if have_odoo_tree; then
         odoo_suite
         check "install without demo, separately, uninstall, re-install" install_cycle
+        check "upgrade from the previous release: boxes, pallets and their history carried over" \
+            env UPGRADE_HTTP_PORT="$(free_port)" bash "$PROJECT_DIR/tests/upgrade/run_upgrade.sh" "qt_upgrade_$$"
         [ "$failed" -eq 0 ] || [ "$odoo_state" != PASS ] || odoo_state=FAIL
     else
         echo "ODOO SUITE SKIPPED: no Odoo 18.0 tree at \$ODOO_SRC or /opt/odoo"

@@ -23,6 +23,9 @@ import pytest
 from conftest import PROJECT_DIR
 
 DATA = PROJECT_DIR / "quality_traceability" / "tests" / "data" / "epcis"
+SCHEMA_PATH = (
+    PROJECT_DIR / "quality_traceability" / "data" / "epcis" / "EPCIS-JSON-Schema.json"
+)
 EXAMPLES = sorted((DATA / "examples").glob("*.jsonld"))
 
 
@@ -51,7 +54,7 @@ MOMENT = datetime.datetime(2024, 3, 1, 8, 30)
 
 @pytest.fixture(scope="module")
 def validator():
-    schema = json.loads((DATA / "EPCIS-JSON-Schema.json").read_text())
+    schema = json.loads(SCHEMA_PATH.read_text())
     jsonschema.Draft7Validator.check_schema(schema)
     checker = jsonschema.Draft7Validator.FORMAT_CHECKER
     # Without these the schema's formats are not checked, and its propertyNames
@@ -316,9 +319,7 @@ def test_invalid_input_is_refused(call):
 
 def test_cbv_names_are_the_schemas():
     """The helper's CBV names are exactly those of [SCHEMA]'s enumerations."""
-    definitions = json.loads((DATA / "EPCIS-JSON-Schema.json").read_text())[
-        "definitions"
-    ]
+    definitions = json.loads(SCHEMA_PATH.read_text())["definitions"]
 
     def names(definition):
         return {

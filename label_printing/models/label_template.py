@@ -721,7 +721,7 @@ class LabelTemplate(models.Model):
             )
         levels = ["pallet"] if self.label_type == "pallet" else ["box", False]
         return self.preview_package_id or self.env["stock.quant.package"].search(
-            [("label_level", "in", levels), ("quant_ids", "!=", False)],
+            [("traceability_level", "in", levels), ("quant_ids", "!=", False)],
             order="id desc",
             limit=1,
         )

@@ -1,57 +1,24 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
 
-from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo import api, models
+from odoo.exceptions import UserError
 
 from odoo.addons.quality_traceability.tools import gs1
 
 
 class StockQuantPackage(models.Model):
     _inherit = "stock.quant.package"
-    _rec_names_search = ["name", "label_sscc"]
-
-    label_level = fields.Selection(
-        selection=[("box", "Box"), ("pallet", "Pallet")],
-        string="Level",
-        default="box",
-        help="Box or pallet; empty means a box.",
-    )
-    label_sscc = fields.Char(
-        string="SSCC",
-        copy=False,
-        index="btree_not_null",
-        readonly=True,
-        help="Serial Shipping Container Code (GS1 AI 00) of this box or pallet.",
-    )
-    parent_package_id = fields.Many2one(
-        comodel_name="stock.quant.package",
-        string="On Pallet",
-        index="btree_not_null",
-        ondelete="restrict",
-    )
-    child_package_ids = fields.One2many(
-        comodel_name="stock.quant.package",
-        inverse_name="parent_package_id",
-        string="Boxes",
-    )
-
-    _sql_constraints = [
-        ("label_sscc_unique", "unique(label_sscc)", "An SSCC must be unique.")
-    ]
-
-    @api.constrains("parent_package_id")
-    def _check_parent_package_id(self):
-        if self._has_cycle("parent_package_id"):
-            raise ValidationError(self.env._("A package cannot contain itself."))
 
     def action_assign_sscc(self):
         """Give each package without SSCC the next one of its company."""
         sequence = self.env.ref("label_printing.sequence_sscc_serial").sudo()
-        for package in self.filtered(lambda package: not package.label_sscc):
+        for package in self.filtered(lambda package: not package.traceability_sscc):
             # The prefix is checked before a serial reference is taken.
             prefix = package._label_gs1_prefix()
-            package.label_sscc = package._label_sscc(prefix, int(sequence.next_by_id()))
+            package.traceability_sscc = package._label_sscc(
+                prefix, int(sequence.next_by_id())
+            )
         return True
 
     def _label_gs1_prefix(self):
@@ -81,28 +48,11 @@ class StockQuantPackage(models.Model):
         of a package that has none yet."""
         return self._label_sscc(self._label_gs1_prefix(), 0)
 
-    def _label_descendants(self):
-        """The packages and everything on them (one recursive query)."""
-        self.flush_model(["parent_package_id"])
-        self.env.cr.execute(
-            """
-            WITH RECURSIVE tree(id) AS (
-                SELECT id FROM stock_quant_package WHERE id = ANY(%s)
-                UNION
-                SELECT child.id FROM stock_quant_package child
-                JOIN tree ON child.parent_package_id = tree.id
-            )
-            SELECT id FROM tree
-            """,
-            [self.ids],
-        )
-        return self.browse([row[0] for row in self.env.cr.fetchall()])
-
     def _label_content(self):
         """Content of the package and of the boxes on it: (boxes, [(product,
         quantity)])."""
         self.ensure_one()
-        tree = self._label_descendants()
+        tree = self._traceability_descendants()
         quantities = defaultdict(float)
         for quant in tree.quant_ids:
             quantities[quant.product_id] += quant.quantity
@@ -125,9 +75,9 @@ class StockQuantPackage(models.Model):
         result = []
         preview = self.env.context.get("label_preview")
         for package in self:
-            if not package.label_sscc and not preview:
+            if not package.traceability_sscc and not preview:
                 package.action_assign_sscc()
-            sscc = package.label_sscc or package._label_sample_sscc()
+            sscc = package.traceability_sscc or package._label_sample_sscc()
             elements = [("00", sscc)]
             _boxes, lines = package._label_content()
             product = lines[0][0] if len(lines) == 1 else self.env["product.product"]
@@ -150,25 +100,9 @@ class StockQuantPackage(models.Model):
             )
         return result
 
-    @api.model
-    def _label_find_by_code(self, code):
-        """The package of a scanned code: its SSCC as GS1 data ("00..." with or
-        without symbology identifier, or "(00)..."), the bare SSCC, or its name."""
-        code = (code or "").strip()
-        sscc = False
-        try:
-            sscc = dict(gs1.parse(code)).get("00")
-        except gs1.GS1Error:
-            sscc = False
-        if not sscc and len(code) == 18 and code.isdigit():
-            sscc = code
-        if sscc:
-            return self.search([("label_sscc", "=", sscc)], limit=1)
-        return self.search([("name", "=", code)], limit=1)
-
     def action_label_open_content(self):
         """The stock in the package and in the boxes on it."""
-        tree = self._label_descendants()
+        tree = self._traceability_descendants()
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Content of %(package)s", package=self.display_name),

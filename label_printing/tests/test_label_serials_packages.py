@@ -118,7 +118,10 @@ class TestLabelSerialsPackages(LabelCommon):
         shows the company's sample SSCC and is given none."""
         box = self.make_box(self.serials[0], 1)
         pallet = self.env["stock.quant.package"].create(
-            {"label_level": "pallet", "child_package_ids": [Command.link(box.id)]}
+            {
+                "traceability_level": "pallet",
+                "child_package_ids": [Command.link(box.id)],
+            }
         )
         template = self.env.ref("label_printing.label_template_sscc")
         with Form(template) as form:
@@ -126,16 +129,18 @@ class TestLabelSerialsPackages(LabelCommon):
             form.preview_package_id = pallet
             image = base64.b64decode(form.preview_image)
         self.assertTrue(image.startswith(b"\x89PNG"))
-        self.assertFalse(pallet.label_sscc or box.label_sscc)
+        self.assertFalse(pallet.traceability_sscc or box.traceability_sscc)
         sample = gs1.sscc("0614141", 0)
         self.assertIn("00" + sample, decode_png(image))
         pallet.action_assign_sscc()
         template.invalidate_recordset(["preview_image"])
         image = base64.b64decode(template.preview_image)
-        self.assertIn("00" + pallet.label_sscc, decode_png(image))
+        self.assertIn("00" + pallet.traceability_sscc, decode_png(image))
         self.env.company.label_gs1_company_prefix = False
         template.invalidate_recordset(["preview_image", "preview_error"])
-        pallet_2 = self.env["stock.quant.package"].create({"label_level": "pallet"})
+        pallet_2 = self.env["stock.quant.package"].create(
+            {"traceability_level": "pallet"}
+        )
         template.preview_package_id = pallet_2
         self.assertFalse(template.preview_image)
         self.assertIn("GS1 company prefix", template.preview_error)
@@ -183,26 +188,32 @@ class TestLabelSerialsPackages(LabelCommon):
         box_2 = self.make_box(self.shell_lot, 1)
         pallet = self.env["stock.quant.package"].create(
             {
-                "label_level": "pallet",
+                "traceability_level": "pallet",
                 "child_package_ids": [Command.link(box_1.id), Command.link(box_2.id)],
             }
         )
         (box_1 | box_2 | pallet).action_assign_sscc()
         for package in box_1 | box_2 | pallet:
-            self.assertEqual(len(package.label_sscc), 18)
-            self.assertTrue(package.label_sscc.startswith("00614141"))
-            self.assertEqual(gs1.validate("00", package.label_sscc), package.label_sscc)
-        self.assertEqual(len(set((box_1 | box_2 | pallet).mapped("label_sscc"))), 3)
+            self.assertEqual(len(package.traceability_sscc), 18)
+            self.assertTrue(package.traceability_sscc.startswith("00614141"))
+            self.assertEqual(
+                gs1.validate("00", package.traceability_sscc), package.traceability_sscc
+            )
+        self.assertEqual(
+            len(set((box_1 | box_2 | pallet).mapped("traceability_sscc"))), 3
+        )
         summary = pallet._label_content_summary()
         self.assertEqual(summary, "2 boxes; 1 Units Test Bottle; 1 Units Test Shell")
         with self.assertRaises(ValidationError):
             box_1.child_package_ids = pallet
         # Scanning the pallet's code (GS1-128, symbology identifier) opens its content.
-        find = self.env["stock.quant.package"]._label_find_by_code
-        self.assertEqual(find("]C100" + pallet.label_sscc), pallet)
-        self.assertEqual(find(f"(00){box_1.label_sscc}"), box_1)
-        self.assertEqual(find(box_2.label_sscc), box_2)
-        scan = self.env["label.package.scan"].create({"code": "00" + pallet.label_sscc})
+        find = self.env["stock.quant.package"]._traceability_find_by_code
+        self.assertEqual(find("]C100" + pallet.traceability_sscc), pallet)
+        self.assertEqual(find(f"(00){box_1.traceability_sscc}"), box_1)
+        self.assertEqual(find(box_2.traceability_sscc), box_2)
+        scan = self.env["label.package.scan"].create(
+            {"code": "00" + pallet.traceability_sscc}
+        )
         action = scan.action_open()
         quants = self.env["stock.quant"].search(action["domain"])
         self.assertEqual(quants.lot_id, self.serials[0] | self.shell_lot)
@@ -218,12 +229,12 @@ class TestLabelSerialsPackages(LabelCommon):
         (page,) = decode_pdf(
             self.attachment_of(wizard.action_print()).raw, resolution=300
         )
-        self.assertEqual([r.text for r in page], ["00" + pallet.label_sscc])
+        self.assertEqual([r.text for r in page], ["00" + pallet.traceability_sscc])
         self.assertEqual(page[0].symbology_identifier, "]C1")
         wizard = self.wizard(box_1 | box_2, output="zpl")
         self.assertEqual(wizard.label_type, "box")
         text = self.attachment_of(wizard.action_print()).raw.decode()
-        self.assertIn(f"^FD>;>800{box_1.label_sscc}^FS", text)
+        self.assertIn(f"^FD>;>800{box_1.traceability_sscc}^FS", text)
 
     def test_sscc_needs_the_company_prefix(self):
         self.env.company.label_gs1_company_prefix = False

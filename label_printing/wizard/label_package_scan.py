@@ -13,7 +13,7 @@ class LabelPackageScan(models.TransientModel):
 
     def action_open(self):
         self.ensure_one()
-        package = self.env["stock.quant.package"]._label_find_by_code(self.code)
+        package = self.env["stock.quant.package"]._traceability_find_by_code(self.code)
         if not package:
             raise UserError(
                 self.env._("No box or pallet has the code %(code)s.", code=self.code)

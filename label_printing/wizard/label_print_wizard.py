@@ -94,7 +94,9 @@ class LabelPrintWizard(models.TransientModel):
             values["lot_ids"] = [fields.Command.set(records.move_line_ids.lot_id.ids)]
         elif model == "stock.quant.package":
             values["package_ids"] = [fields.Command.set(records.ids)]
-            pallets = records.filtered(lambda package: package.label_level == "pallet")
+            pallets = records.filtered(
+                lambda package: package.traceability_level == "pallet"
+            )
             values["label_type"] = "pallet" if pallets == records else "box"
         elif model in ("product.product", "product.template"):
             products = (

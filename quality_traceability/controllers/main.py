@@ -220,12 +220,12 @@ class TraceabilityPublicPage(http.Controller):
     )
     def traceability_resolver_description(self, **kwargs):
         """The resolver description file (GS1-Conformant resolver 1.2, section
-        3): the keys and link types this resolver answers. SSCCs (00) are
-        validated but none is recorded here: only 01 is declared."""
+        3): the keys (GTIN 01, SSCC 00) and link types this resolver
+        answers."""
         description = {
             "name": request.env.company.name,
             "resolverRoot": request.httprequest.host_url.rstrip("/"),
-            "supportedPrimaryKeys": ["01"],
+            "supportedPrimaryKeys": ["01", "00"],
             "supportedLinkType": [{"namespace": GS1_VOC, "prefix": "gs1:"}],
             # A product's default answer is its linkset.
             "linkTypeDefaultCanBeLinkset": True,
@@ -317,7 +317,8 @@ class TraceabilityPublicPage(http.Controller):
           the item has no link of: 404 (GS1-Conformant resolver 1.2, 2.6.2).
         * Otherwise the default link: a lot's public page, with a ``Link``
           header; a product and a logistic unit have no page of their own here:
-          their linkset.
+          their linkset (a box's or pallet's: the links of the lots it shipped
+          with, see ``stock.lot._traceability_digital_link_sscc_links``).
 
         The resolver records no consumer product variant (22) nor third party
         serialised extension (235): it answers them at the GTIN's level (with

@@ -15,6 +15,7 @@ from . import traceability_check_value
 from . import mrp_production
 from . import stock_location
 from . import stock_quant
+from . import stock_quant_package
 from . import traceability_scan
 from . import stock_picking
 from . import traceability_nonconformance
@@ -29,6 +30,10 @@ from . import traceability_gauge
 from . import traceability_gauge_calibration
 from . import stock_warehouse
 from . import traceability_epcis
+from . import traceability_epcis_event
+from . import traceability_declared_lot
+from . import traceability_supplier_genealogy
+from . import traceability_package_event
 
 # Last: the life record view reads the tables of the models above.
 from . import traceability_lot_event

@@ -1069,6 +1069,46 @@ class StockLot(models.Model):
         ``anchor``, in the form of :meth:`_traceability_digital_link_links`; an
         empty list for an unknown SSCC, which the resolver answers with 404.
 
-        Hook: this addon records no SSCC, so every SSCC is unknown here; an
-        addon that records them (on ``stock.quant.package``) overrides it."""
-        return []
+        The box or pallet of that SSCC lists the public links of the lots that
+        were on it when it last left for a customer (its content now when it
+        never did): each lot's public page, its published certificate and its
+        recall status, on the resolver of ``anchor``. A lot without GTIN or
+        Digital Link is left out; an SSCC with no such lot is answered as
+        unknown. Nothing more of the package (customers, quantities, places)
+        is shown: what its label and the lots' labels already show.
+        """
+        package = self.env["stock.quant.package"].search(
+            [("traceability_sscc", "=", sscc)], limit=1
+        )
+        if not package:
+            return []
+        content = package._traceability_shipped_content()
+        lots = self.browse(
+            sorted({lot.id for (_product, lot) in content["totals"] if lot})
+        )
+        base = anchor.rsplit("/00/", 1)[0]
+        public_types = {
+            "gs1:traceability",
+            "gs1:certificationInfo",
+            "gs1:recallStatus",
+        }
+        links = []
+        for lot in lots:
+            if lot._traceability_gs1_problem():
+                continue
+            elements = dict(lot._traceability_gs1_elements())
+            try:
+                lot_anchor = gs1.digital_link(
+                    base,
+                    elements["01"],
+                    lot=elements.get("10"),
+                    serial=elements.get("21"),
+                )
+            except gs1.GS1Error:
+                continue
+            links += [
+                link
+                for link in lot._traceability_digital_link_links(lot_anchor)
+                if link["link_type"] in public_types
+            ]
+        return links

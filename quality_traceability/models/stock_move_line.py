@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, api, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_is_zero
 from odoo.tools.sql import create_index
@@ -7,6 +7,15 @@ from odoo.tools.sql import create_index
 
 class StockMoveLine(models.Model):
     _inherit = "stock.move.line"
+
+    traceability_declared_lot_id = fields.Many2one(
+        comodel_name="traceability.declared.lot",
+        string="Declared Lot",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The vendor's declaration this receipt line was filled from.",
+    )
 
     def init(self):
         result = super().init()
@@ -96,6 +105,8 @@ class StockMoveLine(models.Model):
         self._traceability_check_released()
         result = super()._action_done()
         self._traceability_quarantine_received_lots()
+        # Lines with no quantity were deleted by the super call.
+        self.exists()._traceability_record_packing()
         return result
 
     # Fields of a done line that change stock: a held lot's done lines keep them.
@@ -113,23 +124,38 @@ class StockMoveLine(models.Model):
     def create(self, vals_list):
         lines = super().create(vals_list)
         # A line added to a done transfer moves stock at once.
-        lines.filtered(lambda line: line.state == "done")._traceability_check_released()
+        done = lines.filtered(lambda line: line.state == "done")
+        done._traceability_check_released()
+        done._traceability_record_packing()
         return lines
 
     def write(self, vals):
         stock_fields = set(self._TRACEABILITY_STOCK_FIELDS).intersection(vals)
+        packing_fields = set(self._TRACEABILITY_PACKING_FIELDS).intersection(vals)
         done = (
             self.filtered(lambda line: line.state == "done")
-            if stock_fields
+            if stock_fields or packing_fields
             else self.browse()
         )
-        if done:
-            # Editing a done line of a held lot changes what was delivered or
-            # consumed: refused as a new move of that lot would be.
-            done._traceability_check_released()
+        if not done:
+            return super().write(vals)
+        held = done if stock_fields else self.browse()
+        # Editing a done line of a held lot changes what was delivered or
+        # consumed: refused as a new move of that lot would be.
+        held._traceability_check_released()
+        # A corrected done line: its former packing events are cancelled by
+        # new ones, then the corrected line records its own.
+        packed = done if packing_fields else self.browse()
+        Event = self.env["traceability.package.event"]
+        cancelling = Event._traceability_move_values(
+            packed._traceability_package_rows(), reverse=True
+        )
         result = super().write(vals)
-        if done:
-            done._traceability_check_released()
+        held._traceability_check_released()
+        Event._traceability_record(
+            cancelling
+            + Event._traceability_move_values(packed._traceability_package_rows())
+        )
         return result
 
     def _traceability_quarantine_received_lots(self):
@@ -160,3 +186,54 @@ class StockMoveLine(models.Model):
                 source=picking or None,
                 note=_("In quarantine until the incoming inspection passes."),
             )
+
+    # Fields of a done line whose change moves stock between packages (or,
+    # for the date, when it did).
+    _TRACEABILITY_PACKING_FIELDS = (
+        "date",
+        "quantity",
+        "product_uom_id",
+        "product_id",
+        "lot_id",
+        "package_id",
+        "result_package_id",
+    )
+
+    def _traceability_package_rows(self):
+        """The lines as rows of the packing backfill's query (same columns),
+        for the lines that change a package's content."""
+        rows = []
+        for line in self:
+            if (
+                not line.product_id.is_storable
+                or (line.package_id == line.result_package_id)
+                or float_is_zero(
+                    line.quantity_product_uom,
+                    precision_rounding=line.product_id.uom_id.rounding,
+                )
+            ):
+                continue
+            rows.append(
+                {
+                    "move_line_id": line.id,
+                    "date": line.date,
+                    "package_id": line.package_id.id or None,
+                    "result_package_id": line.result_package_id.id or None,
+                    "product_id": line.product_id.id,
+                    "lot_id": line.lot_id.id or None,
+                    "quantity": line.quantity_product_uom,
+                    "product_uom_id": line.product_id.uom_id.id,
+                    "company_id": line.company_id.id,
+                    "picking_id": line.picking_id.id or None,
+                    "user_id": self.env.uid,
+                }
+            )
+        return rows
+
+    def _traceability_record_packing(self, reverse=False):
+        Event = self.env["traceability.package.event"]
+        return Event._traceability_record(
+            Event._traceability_move_values(
+                self._traceability_package_rows(), reverse=reverse
+            )
+        )

@@ -548,9 +548,12 @@ class TraceabilityCheck(models.Model):
                 )
 
     def _traceability_lots(self):
-        """The lots of this check: its lot, or the lots in its package."""
+        """The lots of this check: its lot, or the lots in its package (and in
+        the boxes on it, for a pallet)."""
         self.ensure_one()
-        return self.lot_id or self.package_id.quant_ids.lot_id
+        if self.lot_id or not self.package_id:
+            return self.lot_id
+        return self.package_id._traceability_descendants().quant_ids.lot_id
 
     def _apply_result(self):
         """A failed check places a hold on its lots; a passing incoming check

@@ -519,11 +519,14 @@ class TraceabilityGenealogy(models.AbstractModel):
         Lots themselves; the finished lots of manufacturing orders (their consumed
         lots while nothing is finished); the lots moved by transfers; the lots
         delivered on sales orders and received on purchase orders; the lots a
-        partner received (customer) or delivered (vendor).
+        partner received (customer) or delivered (vendor); the lots ever packed
+        in boxes and pallets (and the boxes on them).
         """
         model = records._name
         if model == "stock.lot":
             return records
+        if model == "stock.quant.package":
+            return self._package_lots(records)
         if model == "mrp.production":
             finished = records.lot_producing_id | (
                 records.move_finished_ids.move_line_ids.lot_id
@@ -553,10 +556,24 @@ class TraceabilityGenealogy(models.AbstractModel):
         raise UserError(self.env._("Records of %s cannot be traced.", model))
 
     @api.model
+    def _package_lots(self, packages):
+        """Every lot ever in ``packages`` or in the boxes on them (their packing
+        history), among the packages and lots the caller may read."""
+        packages = packages._filtered_access("read")
+        return packages._traceability_lots()._filtered_access("read")
+
+    @api.model
     def _default_direction(self, records):
         """Forward from what comes in (vendor lots, receipts, purchase orders, raw
-        lots); backward from what goes out (sales, deliveries, finished goods)."""
+        lots); backward from what goes out (sales, deliveries, finished goods).
+
+        Boxes and pallets: forward, whether they came in or went out. A label
+        scanned in a complaint or a recall asks where the content went (its lots
+        at level 0 with their deliveries, customers and stock, then what was made
+        from them); **Switch Direction** tells where it came from."""
         model = records._name
+        if model == "stock.quant.package":
+            return FORWARD
         if model in ("sale.order", "mrp.production"):
             return BACKWARD
         if model == "stock.picking":

@@ -40,7 +40,10 @@ CLIENT_UID_INDEX = "traceability_check_client_uid_uniq"
 # Scan dates: from this day to one day ahead of the server's clock.
 MIN_SCAN_DATE = datetime(2000, 1, 1)
 TRACE_URL = re.compile(r"/trace/([A-Za-z0-9_-]{8,64})/?(?:[?#].*)?$")
-GS1_PREFIXES = ("]C1", "]d2", "]Q3", "]e0", "]J1", "\x1d")
+# Symbology identifiers announcing GS1 data (tools/gs1.py): "]d8" is a GS1
+# DataMatrix of a DMRE size (ISO/IEC 21471), read like "]d2".
+GS1_PREFIXES = ("]C1", "]d2", "]d8", "]Q3", "]e0", "]J1", "\x1d")
+DMRE_GS1_PREFIX = "]d8"
 
 
 class ScanError(Exception):
@@ -94,7 +97,8 @@ class TraceabilityScan(models.AbstractModel):
         """The lot or serial number of a scanned code: a lot name, a GS1-128 or
         GS1 DataMatrix element string (parsed with Odoo's GS1 nomenclature), a
         trace code URL or a GS1 Digital Link, among the lots the caller may
-        read. Raises :class:`ScanError`."""
+        read; or the box or pallet of an SSCC (:meth:`_resolve_sscc`) or of a
+        package name. Raises :class:`ScanError`."""
         if code is None or code is False:
             code = ""
         code = self._check_text(code, "code", MAX_CODE).strip()
@@ -111,6 +115,9 @@ class TraceabilityScan(models.AbstractModel):
             if not lot:
                 raise ScanError(self.env._("Unknown trace code: %(code)s", code=code))
             return lot
+        package = self._resolve_sscc(code)
+        if package:
+            return package
         if "/01/" in code:
             try:
                 elements = gs1.parse_digital_link(code)
@@ -146,6 +153,35 @@ class TraceabilityScan(models.AbstractModel):
         return lots
 
     @api.model
+    def _resolve_sscc(self, code):
+        """The box or pallet of a scanned SSCC, among the packages the caller
+        may read: GS1 data with AI (00) ("(00)...", "00..." with or without a
+        symbology identifier), a GS1 Digital Link ".../00/<sscc>" or 18 digits.
+        False when the code holds no SSCC, or when 18 digits or raw "00..."
+        data name no package (they may be a lot's name); raises
+        :class:`ScanError` for any other SSCC of no package the caller may
+        read."""
+        Package = self.env["stock.quant.package"]
+        sscc = Package._traceability_sscc_of_code(code)
+        if not sscc:
+            return False
+        # With the caller's rights: another company's package is unknown here.
+        package = Package.search([("traceability_sscc", "=", sscc)], limit=1)
+        if package:
+            return package
+        if code.startswith(("(", *GS1_PREFIXES)) or "/00/" in code:
+            raise ScanError(
+                self.env._("Unknown box or pallet: SSCC %(sscc)s", sscc=sscc)
+            )
+        return False
+
+    @api.model
+    def _package_quants(self, package):
+        """What is in a box or a pallet now: its quants and those of the boxes
+        on it, among the packages the caller may read."""
+        return package._traceability_descendants()._filtered_access("read").quant_ids
+
+    @api.model
     def _parse_gs1(self, code):
         """The GS1 elements ``{ai: value}`` of an element string, parsed by the
         company's nomenclature when it is a GS1 one, else Odoo's default GS1
@@ -157,6 +193,9 @@ class TraceabilityScan(models.AbstractModel):
                 raise_if_not_found=False,
             )
         raw = re.sub(r"\((\d{2,4})\)", lambda m: m.group(1), code)
+        if raw.startswith(DMRE_GS1_PREFIX):
+            # Odoo's nomenclature knows "]d2": the same data as "]d8".
+            raw = "]d2" + raw[len(DMRE_GS1_PREFIX) :]
         if code.startswith("("):
             # Human-readable form: the brackets tell where variable fields end.
             raw = code.replace("(", "\x1d(").lstrip("\x1d")
@@ -221,7 +260,8 @@ class TraceabilityScan(models.AbstractModel):
         if target._name == "stock.lot":
             products, lots = target.product_id, target
         else:
-            products, lots = target.quant_ids.product_id, target.quant_ids.lot_id
+            quants = self._package_quants(target)
+            products, lots = quants.product_id, quants.lot_id
         state = self._lots_state(lots)
         company = self._scan_company(target)
         Point = self.env["traceability.control.point"]
@@ -289,10 +329,12 @@ class TraceabilityScan(models.AbstractModel):
         shared between companies have none of their own), else None (the
         enabled companies)."""
         company = target.company_id
+        quants = target.quant_ids
         if target._name == "stock.quant.package":
-            company = company or target.quant_ids.lot_id.company_id
+            quants = self._package_quants(target)
+            company = company or quants.lot_id.company_id
         if not company:
-            company = target.quant_ids.filtered(
+            company = quants.filtered(
                 lambda quant: quant.location_id.usage == "internal"
             ).company_id
         return company or None
@@ -788,7 +830,7 @@ class TraceabilityScan(models.AbstractModel):
         the package's lot when it holds one lot only)."""
         if target._name == "stock.lot":
             return {"lot_id": target.id}
-        lots = target.quant_ids.lot_id
+        lots = self._package_quants(target).lot_id
         return {"package_id": target.id, "lot_id": lots.id if len(lots) == 1 else False}
 
     @api.model

@@ -15,6 +15,7 @@ TRACEABLE_MODELS = [
     ("sale.order", "Sales Order"),
     ("purchase.order", "Purchase Order"),
     ("res.partner", "Partner"),
+    ("stock.quant.package", "Box or Pallet"),
 ]
 
 #: Largest trace drawn as a diagram; larger traces are read as the list.
@@ -32,6 +33,7 @@ LINE_KINDS = [
     ("reserved", "Reserved"),
     ("wip", "In Manufacturing"),
     ("scrap", "Scrapped"),
+    ("supplier_declared", "Supplier-Declared Input"),
 ]
 
 #: Kinds that say where a lot is now rather than something that happened to it:
@@ -128,12 +130,21 @@ class TraceabilityTrace(models.TransientModel):
             )
         records.check_access("read")
         genealogy = self.env["traceability.genealogy"]
+        if records._name == "stock.quant.package":
+            # A box or a pallet is known by its SSCC, printed on its label.
+            names = [
+                f"{package.display_name} ({package.traceability_sscc})"
+                if package.traceability_sscc
+                else package.display_name
+                for package in records[:5]
+            ]
+        else:
+            names = records[:5].mapped("display_name")
         trace = self.create(
             {
                 "res_model": records._name,
                 "res_ids": json.dumps(records.ids),
-                "name": ", ".join(records[:5].mapped("display_name"))
-                + ("…" if len(records) > 5 else ""),
+                "name": ", ".join(names) + ("…" if len(records) > 5 else ""),
                 "direction": direction or genealogy._default_direction(records),
             }
         )
@@ -186,6 +197,13 @@ class TraceabilityTrace(models.TransientModel):
         by_id = {lot.id: lot for lot in lot_records}
 
         facts = result.facts_by_lot()
+        declared = (
+            self.env["traceability.supplier.genealogy"]._supplier_declared_inputs(
+                lot_records
+            )
+            if self.direction == BACKWARD
+            else {}
+        )
         location_ids = {
             fact["location_id"]
             for lot_facts in facts.values()
@@ -225,6 +243,13 @@ class TraceabilityTrace(models.TransientModel):
                 if vals["location_id"] not in shown_location_ids:
                     vals["location_id"] = False
                 vals_list.append(vals)
+            for depth, row in declared.get(lot_id, ()):
+                sequence += 1
+                vals_list.append(
+                    self._prepare_supplier_declared_line(
+                        lot, level + 1 + depth, row, sequence
+                    )
+                )
         self.line_ids = [Command.clear()] + [Command.create(vals) for vals in vals_list]
         customer_ids = result.customer_ids
         vendor_ids = result.vendor_ids
@@ -301,6 +326,37 @@ class TraceabilityTrace(models.TransientModel):
             "quantity": quantity,
             "quantity_display": f"{shown_quantity} {lot.product_id.uom_id.name}",
             "reserved_quantity": fact.get("reserved_quantity") or 0.0,
+        }
+
+    def _prepare_supplier_declared_line(self, lot, level, row, sequence):
+        """A line of an input the vendor declared for ``lot`` (or for a
+        declared input above it): a ``traceability.supplier.genealogy`` row,
+        labelled "supplier-declared"."""
+        product = row.input_product_id
+        item = " \u00b7 ".join(
+            part
+            for part in (
+                row.input_lot_name or row.input_serial or "",
+                product.display_name if product else f"GTIN {row.input_gtin}",
+            )
+            if part
+        )
+        quantity = row.input_quantity or 0.0
+        unit = row.input_uom_code or (product.uom_id.name if product else "")
+        shown_quantity = formatLang(self.env, quantity, dp="Product Unit of Measure")
+        return {
+            "sequence": sequence,
+            "level": level,
+            "label": "\u2003" * level
+            + self.env._("%(item)s (supplier-declared)", item=item),
+            "kind": "supplier_declared",
+            "lot_id": lot.id,
+            "product_id": product.id,
+            "partner_id": row.partner_id.id,
+            "date": row.epcis_event_id.event_time,
+            "quantity": quantity,
+            "quantity_display": f"{shown_quantity} {unit}".strip(),
+            "supplier_genealogy_id": row.id,
         }
 
     def _prepare_diagram(self, result, lots):
@@ -492,6 +548,12 @@ class TraceabilityTraceLine(models.TransientModel):
         help="The event's quantity in the product's unit; empty on the lots' rows.",
     )
     reserved_quantity = fields.Float(digits="Product Unit of Measure")
+    supplier_genealogy_id = fields.Many2one(
+        comodel_name="traceability.supplier.genealogy",
+        string="Supplier-Declared Link",
+        help="An input of the vendor's lot as the vendor declared it (EPCIS), "
+        "not a movement recorded in Odoo.",
+    )
 
     def action_open_document(self):
         self.ensure_one()

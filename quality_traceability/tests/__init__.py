@@ -43,3 +43,11 @@ from . import test_epcis
 from . import test_readonly_routes
 from . import test_attacks_epcis
 from . import test_resolver
+from . import test_epcis_query
+from . import test_epcis_capture
+from . import test_package_history
+from . import test_trace_package
+from . import test_attacks_package_history
+from . import test_scan_package
+from . import test_attacks_epcis_capture
+from . import test_package_scan

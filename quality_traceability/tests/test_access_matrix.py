@@ -46,6 +46,7 @@ MATRIX = {
     "traceability.overview":          NONE,
     "traceability.hold":              "---- ---- ---- ---- -r-- -r-- -r-- -r-- -r--",
     "traceability.hold.wizard":       "---- ---- ---- ---- ---- crw- crw- crw- crw-",
+    "traceability.package.scan":      "---- ---- ---- ---- crw- crw- crw- crw- crw-",
     "traceability.exposure":          "---- ---- ---- ---- ---- -r-- -r-- -r-- -r--",
     "traceability.exposure.line":     "---- ---- ---- ---- ---- -r-- -r-- -r-- -r--",
     "traceability.partial.rejection": "---- ---- ---- ---- ---- ---- crw- ---- crw-",
@@ -78,6 +79,12 @@ MATRIX = {
     "recall.report.one_up_one_down":  NONE,
     "recall.report.scope":            NONE,
     "recall.scope.line":              "---- ---- ---- ---- ---- -r-- -r-- -r-- -r--",
+    "traceability.package.event":     "---- ---- ---- ---- -r-- -r-- -r-- -r-- -r--",
+    # EPCIS capture: evidence created by capture() only.
+    "traceability.epcis.event":       "---- ---- ---- ---- ---- -r-- -r-- -r-- -r--",
+    "traceability.declared.lot":      "---- ---- ---- ---- -r-- -r-- -r-- -r-- -r--",
+    "traceability.supplier.genealogy": "---- ---- ---- ---- ---- -r-- -r-- -r-- -r--",
+    "traceability.epcis.import":      "---- ---- ---- ---- ---- crwu crwu crwu crwu",
 }
 # fmt: on
 
@@ -89,6 +96,7 @@ APPEND_ONLY = {
     "traceability.hold": ("note", "Changed"),
     "label.print.log": ("name", "Changed"),
     "recall.scope.line": ("quantity", 99.0),
+    "traceability.package.event": ("quantity", 99.0),
 }
 REFUSALS = (AccessError, UserError, ValidationError)
 
@@ -332,6 +340,48 @@ class MatrixCommon(TransactionCase):
             "recall.scope.line": scope_line,
             "recall.customer": notice,
         }
+        # Packing history: putting a box on a pallet records an event.
+        box, pallet = env["stock.quant.package"].create(
+            [
+                {"name": f"MX-{tag}-BOX"},
+                {"name": f"MX-{tag}-PALLET", "traceability_level": "pallet"},
+            ]
+        )
+        box.parent_package_id = pallet
+        records["traceability.package.event"] = env[
+            "traceability.package.event"
+        ].search([("child_package_id", "=", box.id)])
+        # EPCIS capture: a captured event, a declared lot, a declared input.
+        epcis_event = env["traceability.epcis.event"].create(
+            {
+                "event_id": f"urn:uuid:mx-{tag}",
+                "event_type": "ObjectEvent",
+                "company_id": company.id,
+                "source": "api",
+            }
+        )
+        records["traceability.epcis.event"] = epcis_event
+        records["traceability.declared.lot"] = env["traceability.declared.lot"].create(
+            {
+                "company_id": company.id,
+                "product_id": cls.product.id,
+                "lot_name": f"MX-{tag}-DECLARED",
+                "quantity": 1.0,
+                "epcis_event_id": epcis_event.id,
+            }
+        )
+        records["traceability.supplier.genealogy"] = env[
+            "traceability.supplier.genealogy"
+        ].create(
+            {
+                "company_id": company.id,
+                "output_product_id": cls.product.id,
+                "output_lot_name": lot.name,
+                "input_gtin": "04012345111118",
+                "input_lot_name": f"MX-{tag}-INPUT",
+                "epcis_event_id": epcis_event.id,
+            }
+        )
         env.flush_all()
         for view in (
             "traceability.lot.event",
@@ -380,6 +430,7 @@ class MatrixCommon(TransactionCase):
                 "quantity": 1,
                 "reason": "MX partial rejection",
             },
+            "traceability.package.scan": {"pallet_code": "MX", "box_codes": "MX"},
             "traceability.hold.wizard": {
                 "reason": "MX hold",
                 "lot_ids": [Command.set(records["stock.lot"].ids)],
@@ -396,6 +447,7 @@ class MatrixCommon(TransactionCase):
                 "company_id": company.id,
             },
             "recall.notify.wizard": {"recall_id": records["recall.recall"].id},
+            "traceability.epcis.import": {"file": "e30="},
             "recall.create.wizard": {
                 "reason": "MX wizard reason",
                 "lot_ids": [Command.set(records["stock.lot"].ids)],

@@ -15,7 +15,7 @@ from odoo.tests import new_test_user, tagged
 from ..tools import epcis, gs1
 from .common import TraceabilityCommon, rpc
 
-SCHEMA = Path(__file__).parent / "data" / "epcis" / "EPCIS-JSON-Schema.json"
+SCHEMA = Path(__file__).parents[1] / "data" / "epcis" / "EPCIS-JSON-Schema.json"
 COMPANY_GLN = "0614141000005"
 CUSTOMER_GLN = "4012345000009"
 # Business transactions of the company: CBV 2.0 urn:epcglobal:cbv:bt form.
@@ -378,8 +378,15 @@ class TestEpcisExport(TraceabilityCommon):
         self.assertValid(document)
         aggregations = self.events(document, "AggregationEvent")
         box = epcis.stable_uri(self.scope, "stock.quant.package", self.box.id)
-        if "label_sscc" in self.box._fields and self.box.label_sscc:
-            box = epcis.sscc_uri(self.box.label_sscc)
+        self.assertEqual(
+            {event["parentID"] for event in aggregations}, {box}, "no SSCC: a URN"
+        )
+        # With an SSCC, its Digital Link.
+        self.box.traceability_sscc = gs1.sscc("0614141", 123456789, extension_digit=1)
+        document = self.exporter.export_trace(self.va.ids)
+        self.assertValid(document)
+        aggregations = self.events(document, "AggregationEvent")
+        box = epcis.sscc_uri(self.box.traceability_sscc)
         self.assertEqual(
             sorted((e["action"], e["bizStep"], e["parentID"]) for e in aggregations),
             [("ADD", "packing", box), ("DELETE", "unpacking", box)],

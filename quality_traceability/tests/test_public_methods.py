@@ -39,6 +39,11 @@ ARGS = {
             }
         ]
     ],
+    "query_events": lambda case, model: [
+        {
+            "MATCH_anyEPCClass": f"https://id.gs1.org/01/06901234560053/10/{case.lot_b.name}"
+        }
+    ],
 }
 # Context the client sends with some calls: the records a wizard opens with.
 CONTEXT = {
@@ -68,6 +73,7 @@ MODEL_METHODS = {
     "export_lots",
     "export_products",
     "action_export_trace",
+    "query_events",
 }
 
 
@@ -277,3 +283,16 @@ class _Returned(Exception):
     def __init__(self, result):
         super().__init__()
         self.result = result
+
+
+# EPCIS capture: a valid, empty EPCIS 2.0 document (refused before it is read).
+ARGS["capture"] = lambda case, model: [
+    {
+        "@context": "https://ref.gs1.org/standards/epcis/epcis-context.jsonld",
+        "type": "EPCISDocument",
+        "schemaVersion": "2.0",
+        "creationDate": "2026-01-01T00:00:00Z",
+        "epcisBody": {"eventList": []},
+    }
+]
+MODEL_METHODS.add("capture")

@@ -24,6 +24,7 @@ ROUTES = {
     "/traceability/api/v1/lookup": True,
     # The device's scans are written: that route stays on the primary.
     "/traceability/api/v1/scans": False,
+    "/traceability/epcis/events": True,
 }
 
 

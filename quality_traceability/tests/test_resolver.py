@@ -102,7 +102,7 @@ class TestResolver(TraceabilityCommon, HttpCase):
             f"/01/{UNKNOWN_GTIN13}",
             f"/01/{UNTRACKED_GTIN13}",  # not a traced product: not published
             f"/01/{UNKNOWN_GTIN13}/10/DL-L1?linkType=all",
-            f"/00/{SSCC}",  # no SSCC is recorded by this addon
+            f"/00/{SSCC}",  # no box or pallet has this SSCC
         ):
             with self.subTest(url=url):
                 response = self.get(url)
@@ -312,7 +312,7 @@ class TestResolver(TraceabilityCommon, HttpCase):
         self.assertEqual(response.headers["Access-Control-Allow-Origin"], "*")
         description = json.loads(response.text)
         self.assertEqual(description["resolverRoot"], self.base_url())
-        self.assertEqual(description["supportedPrimaryKeys"], ["01"])
+        self.assertEqual(description["supportedPrimaryKeys"], ["01", "00"])
         self.assertEqual(
             description["supportedLinkType"], [{"namespace": VOC, "prefix": "gs1:"}]
         )

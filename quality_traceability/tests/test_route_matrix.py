@@ -241,6 +241,7 @@ class TestRouteMatrix(TraceabilityCommon, HttpCase):
 
     def _url(self, name):
         gtin = "0" + self.raw.barcode
+        epcis_b = f"https://id.gs1.org/01/{gtin}/10/{self.lot_b.name}"
         return {
             "trace_lot_a": f"/trace/{self.lot_a.trace_code}",
             "trace_unknown": "/trace/MXunknownCode0000",
@@ -276,11 +277,17 @@ class TestRouteMatrix(TraceabilityCommon, HttpCase):
             "scans_key": "/traceability/api/v1/scans",
             "lookup": f"/traceability/api/v1/lookup?code={self.lot_b.name}",
             "lookup_key": f"/traceability/api/v1/lookup?code={self.lot_b.name}",
+            "epcis_events": f"/traceability/epcis/events?MATCH_anyEPCClass={epcis_b}",
+            "epcis_events_key": (
+                f"/traceability/epcis/events?MATCH_anyEPCClass={epcis_b}"
+            ),
+            "epcis_capture": "/traceability/epcis/capture",
+            "epcis_capture_key": "/traceability/epcis/capture",
         }[name]
 
     def _request(self, method, name):
         url = self._url(name)
-        if name == "lookup_key":
+        if name in ("lookup_key", "epcis_events_key"):
             return self.url_open(
                 url,
                 headers={"Authorization": f"Bearer {self.internal_key}"},
@@ -289,7 +296,7 @@ class TestRouteMatrix(TraceabilityCommon, HttpCase):
         if method == "GET":
             return self.url_open(url, allow_redirects=False)
         headers = {"Content-Type": "application/json"}
-        if name == "scans_key":
+        if name in ("scans_key", "epcis_capture_key"):
             headers["Authorization"] = f"Bearer {self.internal_key}"
         body = json.dumps(
             {"scans": [{"code": self.lot_b.name, "control_point": "MX", "values": {}}]}
@@ -333,3 +340,20 @@ class TestRouteMatrix(TraceabilityCommon, HttpCase):
                             f"{role:9} {method} {route} ({name}): shows {leaked}"
                         )
         self.assertFalse(problems, "\n" + "\n".join(problems))
+
+
+# EPCIS query: a browser session is no traceability user's key here (portal,
+# internal outside the group); the internal user's own key: not a
+# traceability user.
+ROUTE_MATRIX["/traceability/epcis/events"] = [
+    ("GET", "epcis_events", (401, 403, 403, 403)),
+    ("GET", "epcis_events_key", (403, 403, 403, 403)),
+]
+
+# EPCIS capture: a browser session is no API key (401 without one, 403 for a
+# signed-in user outside the traceability users); the internal user's own
+# key: not a traceability user.
+ROUTE_MATRIX["/traceability/epcis/capture"] = [
+    ("POST", "epcis_capture", (401, 403, 403, 403)),
+    ("POST", "epcis_capture_key", (403, 403, 403, 403)),
+]

@@ -69,7 +69,11 @@ _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _UNRESERVED = frozenset(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
 )
-_SYMBOLOGY_IDENTIFIERS = frozenset(["]C1", "]d2", "]Q3", "]e0", "]J1"])
+# GS1 symbology identifiers (ISO/IEC 15424): GS1-128 "]C1", GS1 DataMatrix "]d2"
+# (FNC1 in first position) and "]d8" (the same in a DMRE size, ISO/IEC 21471: the
+# modifier raised by 6, as zxing-cpp reports it), GS1 QR Code "]Q3", GS1 DataBar
+# "]e0", GS1 DotCode "]J1".
+_SYMBOLOGY_IDENTIFIERS = frozenset(["]C1", "]d2", "]d8", "]Q3", "]e0", "]J1"])
 _BRACKETED_AI = re.compile(r"\(([0-9]{2,4})\)")
 _PERCENT_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
 _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
@@ -492,9 +496,10 @@ def parse(data, fnc1=GROUP_SEPARATOR):
     """Parse GS1 element strings into a list of (AI, value) pairs.
 
     Accepts a bracketed element string "(01)...(10)..." or raw barcode data,
-    optionally led by a GS1 symbology identifier ("]C1", "]d2", "]Q3", "]e0",
-    "]J1") and/or a group separator, in which variable-length values end at the
-    next ``fnc1`` (ASCII GS) or at the end. Known AIs: those of :func:`validate`
+    optionally led by a GS1 symbology identifier ("]C1", "]d2", "]d8" for a
+    GS1 DataMatrix of a DMRE size, "]Q3", "]e0", "]J1") and/or a group
+    separator, in which variable-length values end at the next ``fnc1`` (ASCII
+    GS) or at the end. Known AIs: those of :func:`validate`
     (values validated and normalised) plus the fixed-length 12, 16 (dates), 20
     and 3100-3699 (six digits). In the bracketed form, "(NN)" with 2-4 digits
     always starts a new element.

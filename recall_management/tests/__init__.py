@@ -10,3 +10,4 @@ from . import test_recall_exports
 from . import test_exposure_recall
 from . import test_attacks_exposure
 from . import test_recall_epcis
+from . import test_recall_package

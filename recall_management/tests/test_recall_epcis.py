@@ -17,7 +17,6 @@ from .test_recall import RecallCommon
 SCHEMA = (
     Path(__file__).parents[2]
     / "quality_traceability"
-    / "tests"
     / "data"
     / "epcis"
     / "EPCIS-JSON-Schema.json"

@@ -4,8 +4,8 @@ from odoo.exceptions import UserError
 
 
 class RecallCreateWizard(models.TransientModel):
-    """Start a recall from a sales order, lots, a vendor lot or a product's
-    production dates."""
+    """Start a recall from a sales order, lots, a box or a pallet (its SSCC), a
+    vendor lot or a product's production dates."""
 
     _name = "recall.create.wizard"
     _description = "Start a Recall"
@@ -14,6 +14,7 @@ class RecallCreateWizard(models.TransientModel):
         [
             ("sale_order", "Sales Order"),
             ("lots", "Lots/Serial Numbers"),
+            ("package", "Box or Pallet"),
             ("vendor_lot", "Vendor Lot"),
             ("product_dates", "Product and Production Dates"),
         ],
@@ -31,6 +32,21 @@ class RecallCreateWizard(models.TransientModel):
         comodel_name="stock.lot",
         relation="recall_create_wizard_lot_rel",
         string="Lots to Recall",
+    )
+    package_code = fields.Char(
+        string="SSCC or Package",
+        help='Scan or type the SSCC of a box or a pallet (18 digits, "(00)...", '
+        "the GS1 data of its label or its Digital Link) or the package's name.",
+    )
+    package_id = fields.Many2one(
+        comodel_name="stock.quant.package",
+        string="Box or Pallet",
+        help="Every lot ever packed in it, or in the boxes on it, is recalled.",
+    )
+    package_lot_ids = fields.Many2many(
+        comodel_name="stock.lot",
+        compute="_compute_package_lot_ids",
+        string="Lots in the Package",
     )
     vendor_lot = fields.Char(string="Vendor Lot Number")
     vendor_id = fields.Many2one(comodel_name="res.partner", string="Vendor")
@@ -69,7 +85,44 @@ class RecallCreateWizard(models.TransientModel):
             values["lot_ids"] = [(6, 0, self._delivered_lots(order).ids)]
         elif model == "stock.lot" and ids:
             values.update(source="lots", lot_ids=[(6, 0, ids)])
+        elif model == "stock.quant.package" and ids:
+            values.update(source="package", package_id=ids[0])
         return values
+
+    @api.depends("package_id")
+    def _compute_package_lot_ids(self):
+        genealogy = self.env["traceability.genealogy"]
+        for wizard in self:
+            wizard.package_lot_ids = genealogy._start_lots(wizard.package_id)
+
+    @api.onchange("package_code")
+    def _onchange_package_code(self):
+        code = (self.package_code or "").strip()
+        if not code:
+            return None
+        self.package_id = self.env["stock.quant.package"]._traceability_find_by_code(
+            code
+        )
+        if not self.package_id:
+            return {
+                "warning": {
+                    "title": self.env._("Unknown code"),
+                    "message": self.env._(
+                        "No box or pallet has the code %(code)s.", code=code
+                    ),
+                }
+            }
+        return None
+
+    def _package_of_code(self, code):
+        """The box or pallet of a scanned or typed code, among the packages the
+        caller may read; raises :class:`UserError` when there is none."""
+        package = self.env["stock.quant.package"]._traceability_find_by_code(code)
+        if not package:
+            raise UserError(
+                self.env._("No box or pallet has the code %(code)s.", code=code)
+            )
+        return package
 
     @api.model
     def _delivered_lots(self, order):
@@ -89,10 +142,12 @@ class RecallCreateWizard(models.TransientModel):
         if self.source == "sale_order":
             self.lot_ids = self._delivered_lots(self.sale_order_id)
 
-    @api.depends("lot_ids")
+    @api.depends("lot_ids", "source", "package_lot_ids")
     def _compute_warning(self):
         for wizard in self:
-            lots = wizard.lot_ids
+            lots = (
+                wizard.package_lot_ids if wizard.source == "package" else wizard.lot_ids
+            )
             messages = []
             blocked = lots.filtered(lambda lot: lot.quality_state == "blocked")
             if blocked:
@@ -112,6 +167,10 @@ class RecallCreateWizard(models.TransientModel):
         self.ensure_one()
         if self.source in ("sale_order", "lots"):
             lots = self.lot_ids
+        elif self.source == "package":
+            lots = self.env["traceability.genealogy"]._start_lots(
+                self._source_package()
+            )
         elif self.source == "vendor_lot":
             if not self.vendor_lot:
                 raise UserError(self.env._("Give the vendor's lot number."))
@@ -123,6 +182,16 @@ class RecallCreateWizard(models.TransientModel):
         if not lots:
             raise UserError(self.env._("No lot matches: nothing to recall."))
         return lots
+
+    def _source_package(self):
+        """The box or pallet a recall starts from: the one chosen, else the one
+        of the code typed or scanned."""
+        self.ensure_one()
+        if self.package_id:
+            return self.package_id
+        if not (self.package_code or "").strip():
+            raise UserError(self.env._("Scan or choose the box or pallet."))
+        return self._package_of_code(self.package_code.strip())
 
     def _lots_produced(self):
         if not (self.product_id and self.date_from and self.date_to):
@@ -166,6 +235,15 @@ class RecallCreateWizard(models.TransientModel):
         if self.sale_order_id:
             recall.message_post(
                 body=self.env._("Started from sales order %s.", self.sale_order_id.name)
+            )
+        if self.source == "package":
+            package = self._source_package()
+            recall.message_post(
+                body=self.env._(
+                    "Started from box or pallet %(package)s (SSCC %(sscc)s).",
+                    package=package.display_name,
+                    sscc=package.traceability_sscc or "-",
+                )
             )
         recall.action_scope()
         return {

@@ -19,6 +19,7 @@ export class TraceabilityScanner extends Component {
 
     setup() {
         this.orm = useService("orm");
+        this.action = useService("action");
         this.codeInput = useRef("codeInput");
         this.state = useState({
             code: "",
@@ -105,6 +106,21 @@ export class TraceabilityScanner extends Component {
         } finally {
             this.state.busy = false;
         }
+    }
+
+    /**
+     * The trace of the scanned lot, box or pallet (the Trace Genealogy
+     * button of its form): where it went, where it came from.
+     */
+    openTrace() {
+        const lot = this.state.lot;
+        return this.action.doAction("quality_traceability.traceability_trace_open_action", {
+            additionalContext: {
+                active_model: lot.package ? "stock.quant.package" : "stock.lot",
+                active_id: lot.id,
+                active_ids: [lot.id],
+            },
+        });
     }
 
     reset() {
