@@ -603,6 +603,10 @@ class TraceabilityScan(models.AbstractModel):
             and code.strip()
             and "/" not in code
         }
+        # An SSCC is looked up as a box or pallet first (_resolve_code), as on
+        # the scanner screen, even when a lot has the same name.
+        Package = self.env["stock.quant.package"]
+        names = {name for name in names if not Package._traceability_sscc_of_code(name)}
         if not names:
             return
         groups = self.env["stock.lot"]._read_group(

@@ -224,6 +224,26 @@ class TestDeviceApiPackage(HttpCase, ScanPackageCommon):
         self.assertEqual(check.package_id, self.pallet)
         self.assertEqual(set(self.pallet_lots.mapped("quality_state")), {"blocked"})
 
+    def test_sscc_before_a_lot_of_the_same_name(self):
+        """18 digits that are both a lot's name and a box's SSCC name the box,
+        in a batch of the device API as on the scanner screen."""
+        sscc = self.box_2.traceability_sscc
+        self.env["stock.lot"].create({"name": sscc, "product_id": self.raw.id})
+        answer = self.post(
+            [
+                {
+                    "client_uid": "twin-1",
+                    "code": sscc,
+                    "control_point": self.point.id,
+                    "values": {"Visual": "pass"},
+                }
+            ]
+        ).json()
+        self.assertEqual(answer["created"], 1, answer)
+        check = self.env["traceability.check"].search([("client_uid", "=", "twin-1")])
+        self.assertEqual(check.package_id, self.box_2)
+        self.assertEqual(self.lookup(sscc).json()["lot"]["id"], self.box_2.id)
+
     def test_refusals(self):
         _company_b, package_b, user_a = self.foreign_package("SPA")
         key_a = (
