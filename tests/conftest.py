@@ -21,6 +21,21 @@ def load_module(relative_path):
     return module
 
 
+def load_tools_module(module):
+    """``quality_traceability/tools/<module>.py`` loaded with its package (for
+    its relative imports), by path: the addon's own package imports odoo."""
+    name = "plain_qt_tools"
+    if name not in sys.modules:
+        tools = PROJECT_DIR / "quality_traceability" / "tools"
+        spec = importlib.util.spec_from_file_location(
+            name, tools / "__init__.py", submodule_search_locations=[str(tools)]
+        )
+        package = importlib.util.module_from_spec(spec)
+        sys.modules[name] = package
+        spec.loader.exec_module(package)
+    return importlib.import_module(f"{name}.{module}")
+
+
 @pytest.fixture(scope="session")
 def project_dir():
     return PROJECT_DIR

@@ -12,15 +12,12 @@ valid EPCIS 2.0 documents by GS1's own JSON Schema.
 
 import copy
 import datetime
-import importlib
-import importlib.util
 import json
-import sys
 import zoneinfo
 
 import jsonschema
 import pytest
-from conftest import PROJECT_DIR
+from conftest import PROJECT_DIR, load_tools_module
 
 DATA = PROJECT_DIR / "quality_traceability" / "tests" / "data" / "epcis"
 SCHEMA_PATH = (
@@ -29,21 +26,7 @@ SCHEMA_PATH = (
 EXAMPLES = sorted((DATA / "examples").glob("*.jsonld"))
 
 
-def _load_tools():
-    """The addon's tools package, loaded by path (its parent imports odoo)."""
-    name = "plain_qt_tools_epcis"
-    if name not in sys.modules:
-        tools = PROJECT_DIR / "quality_traceability" / "tools"
-        spec = importlib.util.spec_from_file_location(
-            name, tools / "__init__.py", submodule_search_locations=[str(tools)]
-        )
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return importlib.import_module(f"{name}.epcis")
-
-
-epcis = _load_tools()
+epcis = load_tools_module("epcis")
 
 SCOPE = "6f1b9e0e-5f39-4e8b-9a4c-000000000001"
 GTIN = "09506000134352"

@@ -11,28 +11,11 @@ incoming EPCIS events read as GTIN, lot, serial and GLN.
 """
 
 import datetime
-import importlib
-import importlib.util
-import sys
 
 import pytest
-from conftest import PROJECT_DIR
+from conftest import load_tools_module
 
-
-def _load():
-    name = "plain_qt_tools_epcis_capture"
-    if name not in sys.modules:
-        tools = PROJECT_DIR / "quality_traceability" / "tools"
-        spec = importlib.util.spec_from_file_location(
-            name, tools / "__init__.py", submodule_search_locations=[str(tools)]
-        )
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return importlib.import_module(f"{name}.epcis_capture")
-
-
-capture = _load()
+capture = load_tools_module("epcis_capture")
 
 
 @pytest.mark.parametrize(

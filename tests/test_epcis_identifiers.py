@@ -4,34 +4,16 @@ identifiers and event times give what the standard library's plain forms give
 (:func:`uuid.uuid5` and ``strftime`` with the offset in whole minutes)."""
 
 import datetime
-import importlib
-import importlib.util
-import sys
 import uuid
 import zoneinfo
 
 import pytest
-from conftest import PROJECT_DIR
+from conftest import load_tools_module
 
 SCOPE = "6f1b9e0e-5f39-4e8b-9a4c-000000000001"
 
 
-def _load_epcis():
-    """The addon's tools package, loaded by path (its parent imports odoo), as
-    tests/test_epcis.py loads it."""
-    name = "plain_qt_tools_epcis"
-    if name not in sys.modules:
-        tools = PROJECT_DIR / "quality_traceability" / "tools"
-        spec = importlib.util.spec_from_file_location(
-            name, tools / "__init__.py", submodule_search_locations=[str(tools)]
-        )
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return importlib.import_module(f"{name}.epcis")
-
-
-epcis = _load_epcis()
+epcis = load_tools_module("epcis")
 
 
 def _plain_stable_uri(scope, *parts):

@@ -10,28 +10,11 @@ the EPCIS 2.0 REST binding (GET /events), without Odoo.
 """
 
 import datetime
-import importlib
-import importlib.util
-import sys
 
 import pytest
-from conftest import PROJECT_DIR
+from conftest import load_tools_module
 
-
-def _load():
-    name = "plain_qt_tools_epcis"
-    if name not in sys.modules:
-        tools = PROJECT_DIR / "quality_traceability" / "tools"
-        spec = importlib.util.spec_from_file_location(
-            name, tools / "__init__.py", submodule_search_locations=[str(tools)]
-        )
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return importlib.import_module(f"{name}.epcis_query")
-
-
-query = _load()
+query = load_tools_module("epcis_query")
 LOT = "https://id.gs1.org/01/09506000134352/10/ABC"
 
 

@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import re
 from collections import defaultdict
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
@@ -9,9 +9,6 @@ from odoo.exceptions import ValidationError
 from odoo.tools import float_is_zero, float_round
 
 from ..tools import gs1
-
-# A GS1 Digital Link with an SSCC key: https://<resolver>/00/<18 digits>.
-_SSCC_LINK = re.compile(r"^https?://[^?#]*/00/(\d{18})/?(?:[?#].*)?$", re.IGNORECASE)
 
 
 class StockQuantPackage(models.Model):
@@ -97,12 +94,18 @@ class StockQuantPackage(models.Model):
         code = (code or "").strip()
         if not code:
             return False
-        link = _SSCC_LINK.search(code)
-        if link:
+        if code.lower().startswith(("http://", "https://")):
+            # A GS1 Digital Link: its path from the SSCC key on, read as the
+            # resolver reads it ("/00/<sscc>" or "/sscc/<sscc>").
+            path = urlsplit(code).path
+            key = next((key for key in ("/00/", "/sscc/") if key in path), None)
+            if not key:
+                return False
             try:
-                return gs1.validate("00", link.group(1))
+                request = gs1.parse_resolver_request(path[path.rindex(key) :])
             except gs1.GS1Error:
                 return False
+            return request.get("00") or False
         try:
             sscc = dict(gs1.parse(code)).get("00")
         except gs1.GS1Error:
