@@ -7,6 +7,10 @@
 #        setup/bench.sh api-fuzz               (10,000 generated payloads to the device API,
 #                                               tests/bench/api_fuzz.py: no 5xx, valid scans
 #                                               stored once; ends with its "api-fuzz:" line)
+#        setup/bench.sh import                 (100,000 rows of trace history through the
+#                                               Import Trace History wizard against Odoo's
+#                                               base_import: tests/bench/bench_import.py; on a
+#                                               copy of qt_bench_tpl_1, else a fresh database)
 # The genealogy is generated once per scale into a template database (qt_bench_tpl_<S>)
 # and copied with createdb -T for every run. Scale 1 (or a fraction) is built through
 # Odoo's flows (tests/bench/generate.py); a whole scale S > 1 is a copy of scale 1 whose
@@ -81,6 +85,22 @@ make_template() {
     fi
     update_template "$template"
 }
+if [ "$name" = import ]; then
+    # History import (tests/bench/bench_import.py): needs no genealogy. A copy of
+    # the scale 1 template when it exists, else a fresh database with the addons
+    # (no demo data). BENCH_DB_PREFIX names the database (default qt_bench).
+    db=${BENCH_DB_PREFIX:-qt_bench}_import_$$
+    trap 'dropdb --if-exists "$db"' EXIT
+    if template_ready "$(template_of 1)"; then
+        update_template "$(template_of 1)"
+        createdb -T "$(template_of 1)" "$db"
+    else
+        log "no template $(template_of 1): a fresh database $db with $ADDONS"
+        odoo_bin -d "$db" -i "$ADDONS" --without-demo=all --stop-after-init --log-level=warn
+    fi
+    "$VENV/bin/python" "$PROJECT_DIR/tests/bench/bench_import.py" "$db"
+    exit $?
+fi
 template=$(template_of "$scale")
 make_template "$scale"
 [ "$name" = generate ] && exit 0

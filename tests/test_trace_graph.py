@@ -164,8 +164,66 @@ def test_result_rows_read_by_name():
             "unbuild_id": None,
             "date": "2026-01-02",
             "quantity": 2.5,
+            "imported": None,
+            "reference": None,
+            "history_id": None,
         }
     ]
     assert result.delivery_picking_ids == {10}
     assert graph.EDGE_KIND not in result.facts
     assert result.facts["delivery"][0]["kind"] == "delivery"
+
+
+def test_imported_history_rows():
+    # An edge and a delivery of the imported history: marked, with their
+    # reference and history record, the delivery without a picking.
+    assert {"imported", "reference", "history_id"} <= set(graph.FACT_KEYS)
+    assert graph.FACT_COLUMNS["imported"] == "bool"
+    values = dict.fromkeys(graph.FACT_KEYS)
+    values.update(
+        kind=graph.EDGE_KIND,
+        lot_id=1,
+        other_lot_id=3,
+        imported=True,
+        reference="WO-2019-1",
+        history_id=70,
+        quantity=6.0,
+    )
+    edge_row = tuple(values[key] for key in graph.FACT_KEYS)
+    values = dict.fromkeys(graph.FACT_KEYS)
+    values.update(
+        kind="delivery",
+        lot_id=3,
+        partner_id=8,
+        commercial_partner_id=7,
+        imported=True,
+        reference="DN-2019-7",
+        history_id=80,
+    )
+    shipment_row = tuple(values[key] for key in graph.FACT_KEYS)
+    result = graph.TraceResult(direction=graph.FORWARD, root_ids=(1,))
+    result.add_rows([edge_row, shipment_row, fact_row("delivery", 3, 10, 9)])
+    result.lots = {1: {}, 3: {}}
+    assert result.edges[0]["imported"] is True
+    assert result.edges[0]["reference"] == "WO-2019-1"
+    assert result.edges[0]["history_id"] == 70
+    assert result.children() == {1: [3]}
+    assert graph.compute_levels((1,), result.edges, graph.FORWARD) == {1: 0, 3: 1}
+    # Customers: the imported one counts; its delivery has no picking.
+    assert result.customer_ids == {7, 9}
+    assert result.delivery_picking_ids == {10}
+    assert result.imported_customer_ids == {7}
+    [imported] = [fact for fact in result.deliveries if fact["imported"]]
+    assert imported["reference"] == "DN-2019-7"
+    assert imported["picking_id"] is None
+
+
+def test_imported_customer_also_known_from_odoo_is_not_imported_only():
+    result = graph.TraceResult(direction=graph.FORWARD, root_ids=(1,))
+    result.facts["delivery"] = [
+        {"lot_id": 1, "picking_id": None, "commercial_partner_id": 7, "imported": True},
+        {"lot_id": 1, "picking_id": 5, "commercial_partner_id": 7, "imported": False},
+        {"lot_id": 1, "picking_id": 6, "commercial_partner_id": 8},
+    ]
+    assert result.customer_ids == {7, 8}
+    assert result.imported_customer_ids == set()

@@ -32,8 +32,12 @@ from . import stock_warehouse
 from . import traceability_epcis
 from . import traceability_epcis_event
 from . import traceability_declared_lot
+from . import traceability_declared_lot_value
+from . import purchase_order
 from . import traceability_supplier_genealogy
 from . import traceability_package_event
+from . import traceability_history
+from . import traceability_history_check
 
 # Last: the life record view reads the tables of the models above.
 from . import traceability_lot_event

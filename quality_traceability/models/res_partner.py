@@ -50,29 +50,37 @@ class ResPartner(models.Model):
                     )
                 )
 
-    def _compute_traceability_sampling_html(self):
+    def _traceability_sampling_severities(self, company):
+        """``[(product, severity label)]``: the ISO 2859-1 severity of each
+        product this vendor was inspected for by sampling in ``company``."""
+        self.ensure_one()
         Check = self.env["traceability.check"]
         labels = dict(
             Check._fields["inspection_severity"]._description_selection(self.env)
         )
+        vendor = self.commercial_partner_id
+        products = Check._read_group(
+            [
+                ("partner_id", "=", vendor.id),
+                ("sample_code_letter", "!=", False),
+                ("state", "=", "done"),
+                ("company_id", "=", company.id),
+            ],
+            ["product_id"],
+        )
+        return [
+            (product, labels[Check._sampling_severity(vendor, product, company)])
+            for (product,) in products
+        ]
+
+    def _compute_traceability_sampling_html(self):
         for partner in self:
-            vendor = partner.commercial_partner_id
-            products = Check._read_group(
-                [
-                    ("partner_id", "=", vendor.id),
-                    ("sample_code_letter", "!=", False),
-                    ("state", "=", "done"),
-                    ("company_id", "=", self.env.company.id),
-                ],
-                ["product_id"],
-            )
             rows = Markup("").join(
                 Markup("<tr><td>%s</td><td>%s</td></tr>")
-                % (
-                    product.display_name,
-                    labels[Check._sampling_severity(vendor, product, self.env.company)],
+                % (product.display_name, label)
+                for product, label in partner._traceability_sampling_severities(
+                    self.env.company
                 )
-                for (product,) in products
             )
             partner.traceability_sampling_html = (
                 Markup(
@@ -107,3 +115,64 @@ class ResPartner(models.Model):
         )
         action["domain"] = [("partner_id", "child_of", self.commercial_partner_id.id)]
         return action
+
+    # ------------------------------------------------------------------
+    # Supplier portal
+    # ------------------------------------------------------------------
+    def _traceability_portal_nonconformance_domain(self):
+        """The nonconformances a vendor's portal users see: those charged to
+        the vendor that it was asked to answer (as the nonconformance page
+        lets them see, see ``_portal_vendor_access``)."""
+        self.ensure_one()
+        return [
+            ("partner_id", "child_of", self.commercial_partner_id.id),
+            ("responsibility", "=", "vendor"),
+            ("vendor_request_date", "!=", False),
+        ]
+
+    def _traceability_portal_nonconformances(self, count=False, limit=None, offset=0):
+        """The nonconformances of this portal partner's vendor (see
+        :meth:`_traceability_portal_nonconformance_domain`)."""
+        self.ensure_one()
+        domain = self._traceability_portal_nonconformance_domain()
+        # sudo: the vendor has no right on nonconformances; the domain above
+        # selects its own.
+        Nonconformance = self.env["traceability.nonconformance"].sudo()
+        if count:
+            return Nonconformance.search_count(domain)
+        return Nonconformance.search(domain, limit=limit, offset=offset)
+
+    def _traceability_supplier_scorecard(self, company=None):
+        """The scorecard of this partner's vendor, from its recorded incoming
+        checks (the quality analysis' figures): checks, passed checks, pass
+        rate (%), received and rejected quantities, PPM (rejected quantity
+        per million received) and, where sampling plans are used, the
+        inspection severity of each product."""
+        self.ensure_one()
+        vendor = self.commercial_partner_id
+        company = company or self.env.company
+        # sudo: the vendor's own figures, whatever the reader's rights.
+        rows = (
+            self.env["traceability.quality.report"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", vendor.id),
+                    ("stage", "=", "incoming"),
+                    ("company_id", "=", company.id),
+                ]
+            )
+        )
+        checks = len(rows)
+        passed = len(rows.filtered(lambda row: row.result == "pass"))
+        received = sum(rows.mapped("inspected_qty"))
+        rejected = sum(rows.mapped("rejected_qty"))
+        return {
+            "checks": checks,
+            "passed": passed,
+            "pass_rate": passed / checks * 100.0 if checks else 0.0,
+            "received_qty": received,
+            "rejected_qty": rejected,
+            "ppm": rejected / received * 1000000.0 if received else 0.0,
+            "severities": vendor.sudo()._traceability_sampling_severities(company),
+        }

@@ -175,6 +175,19 @@ class TraceabilityCheck(models.Model):
         readonly=True,
     )
     nonconformance_count = fields.Integer(compute="_compute_nonconformance_count")
+    declared_lot_id = fields.Many2one(
+        comodel_name="traceability.declared.lot",
+        string="Vendor Declaration",
+        compute="_compute_declared_lot_id",
+        help="The lot as the vendor declared it before shipping (supplier "
+        "portal, EPCIS), with its certificate of analysis.",
+    )
+    declared_disagreement = fields.Boolean(
+        string="Disagrees with Vendor",
+        compute="_compute_declared_lot_id",
+        help="A measured value is farther from the vendor's declared value than "
+        "the measurement's tolerance on declared values.",
+    )
 
     def init(self):
         # One scan per (device, client id): retries and concurrent copies of a
@@ -371,6 +384,41 @@ class TraceabilityCheck(models.Model):
             "skip": self.sample_skipped,
             "lot_quantity": self.lot_quantity,
         }
+
+    @api.depends("lot_id", "partner_id", "value_ids")
+    def _compute_declared_lot_id(self):
+        for check in self:
+            declared = check._traceability_declared_lot()
+            check.declared_lot_id = declared
+            check.declared_disagreement = any(
+                value.declared_disagrees for value in check.value_ids
+            )
+
+    def _traceability_declared_lot(self):
+        """The vendor's declaration of this check's lot: the declared lot its
+        receipt line took, else the last one declared under the lot's name
+        for its product (by the check's vendor when known). Read with the
+        caller's rights."""
+        self.ensure_one()
+        Declared = self.env["traceability.declared.lot"]
+        lot = self.lot_id
+        if not lot or not Declared.has_access("read"):
+            return Declared
+        line = self.env["stock.move.line"].search(
+            [
+                ("lot_id", "=", lot.id),
+                ("traceability_declared_lot_id", "!=", False),
+                ("state", "!=", "cancel"),
+            ],
+            order="id desc",
+            limit=1,
+        )
+        if line.traceability_declared_lot_id:
+            return line.traceability_declared_lot_id
+        domain = [("product_id", "=", lot.product_id.id), ("lot_name", "=", lot.name)]
+        if self.partner_id:
+            domain.append(("partner_id", "child_of", self.partner_id.id))
+        return Declared.search(domain, order="id desc", limit=1)
 
     @api.depends("nonconformance_ids")
     def _compute_nonconformance_count(self):

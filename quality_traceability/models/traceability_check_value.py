@@ -66,6 +66,23 @@ class TraceabilityCheckValue(models.Model):
         help="The measuring instrument; the spec's default gauge when none is given.",
     )
 
+    declared_value_id = fields.Many2one(
+        comodel_name="traceability.declared.lot.value",
+        string="Vendor's Value",
+        compute="_compute_declared_value_id",
+        help="The value the vendor declared for this parameter on its "
+        "certificate of analysis of the lot.",
+    )
+    declared_value_display = fields.Char(
+        string="Declared", compute="_compute_declared_value_id"
+    )
+    declared_disagrees = fields.Boolean(
+        string="Disagrees",
+        compute="_compute_declared_value_id",
+        help="Our value is farther from the vendor's declared value than the "
+        "parameter's tolerance on declared values (or another pass/fail).",
+    )
+
     def init(self):
         # The control chart of a parameter reads its last values.
         create_index(
@@ -74,6 +91,22 @@ class TraceabilityCheckValue(models.Model):
             self._table,
             ["spec_id", "date"],
         )
+
+    @api.depends("check_id.lot_id", "spec_id", "value_float", "value_pass_fail")
+    def _compute_declared_value_id(self):
+        declared = {
+            check: check._traceability_declared_lot() for check in self.check_id
+        }
+        for value in self:
+            lot = declared.get(value.check_id) or self.env["traceability.declared.lot"]
+            declared_value = lot.value_ids.filtered(
+                lambda item, spec=value.spec_id: item.spec_id == spec
+            )[:1]
+            value.declared_value_id = declared_value
+            value.declared_value_display = declared_value.value_display or False
+            value.declared_disagrees = bool(
+                declared_value and declared_value._traceability_disagrees(value)
+            )
 
     @api.depends("value_float")
     def _compute_value_is_set(self):

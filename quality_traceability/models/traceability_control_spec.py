@@ -73,6 +73,14 @@ class TraceabilityControlSpec(models.Model):
     )
     limits_text = fields.Char(string="Limits", compute="_compute_limits_text")
     required = fields.Boolean(default=True)
+    declared_tolerance = fields.Float(
+        string="Tolerance on Declared Values",
+        digits=(16, 6),
+        help="Largest difference between a vendor's declared value (certificate "
+        "of analysis in the supplier portal) and ours before the incoming check "
+        "flags it, in the unit of the measurement. Empty: 10% of the range "
+        "(maximum - minimum) when both limits are set, else 5% of our value.",
+    )
     gauge_id = fields.Many2one(
         comodel_name="traceability.gauge",
         string="Default Gauge",

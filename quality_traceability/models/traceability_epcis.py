@@ -11,6 +11,7 @@ from odoo.tools import SQL, misc
 from odoo.tools.misc import consteq
 
 from ..tools import epcis, epcis_query
+from ..tools.sql_ids import int_array_literal
 from ..tools.trace_graph import BACKWARD, FORWARD, TraceResult
 
 USER_GROUP = "quality_traceability.group_traceability_user"
@@ -69,6 +70,31 @@ def _restricted(result, lot_ids):
             fact for fact in result.facts[kind] if fact["lot_id"] in lot_ids
         ]
     return restricted
+
+
+def _array_domain(domain):
+    """``domain`` with each ``(field, "in", [ids...])`` written
+    ``(field, "=", ANY(<array>))`` (in ``any`` sub-domains too): the ids sent
+    as one array parameter instead of one parameter each, which psycopg2
+    quotes one by one and PostgreSQL parses one by one; the same rows, the
+    same plan (PostgreSQL reads ``IN (list)`` as ``= ANY``). The export of the
+    generated forward trace (setup/bench.sh epcis) took 6% less: 211 ms
+    instead of 224 ms, median of 20 runs in turns on a loaded machine."""
+    written = []
+    for leaf in domain:
+        if isinstance(leaf, list | tuple) and len(leaf) == 3:
+            fname, operator, value = leaf
+            if (
+                operator == "in"
+                and isinstance(value, list)
+                and value
+                and all(type(item) is int for item in value)
+            ):
+                leaf = (fname, "=", SQL("ANY(%s::int[])", int_array_literal(value)))
+            elif operator == "any" and isinstance(value, list):
+                leaf = (fname, operator, _array_domain(value))
+        written.append(leaf)
+    return written
 
 
 def _lot_what(lot, quantity):
@@ -390,7 +416,7 @@ class TraceabilityEpcis(models.AbstractModel):
         cleared; 0.15 s with these reads (median of 5).
         """
         Model = self.env[model]
-        query = Model._search(domain, order=Model._order)
+        query = Model._search(_array_domain(domain), order=Model._order)
         if query.is_empty():
             return []
         columns = [
@@ -654,6 +680,7 @@ class TraceabilityEpcis(models.AbstractModel):
             first_receipts.setdefault(key[2], key)
         scope, tz = context["scope"], context["tz"]
         events = []
+        picking_transactions = {}
         for key, quantity in quantities.items():
             kind, picking_id, lot_id = key
             picking = pickings.get(picking_id)
@@ -679,15 +706,21 @@ class TraceabilityEpcis(models.AbstractModel):
             sources, destinations = (
                 (ours_list, theirs_list) if outgoing else (theirs_list, ours_list)
             )
-            order_name = order_names.get(picking_id)
-            transactions = []
-            if order_name:
-                transactions.append(epcis.biz_transaction("po", order_name, gln, scope))
-            transactions.append(
-                epcis.biz_transaction(
-                    "desadv" if outgoing else "recadv", picking["name"], gln, scope
+            # A transfer's transactions are the same for each of its lots.
+            transactions = picking_transactions.get((kind, picking_id))
+            if transactions is None:
+                order_name = order_names.get(picking_id)
+                transactions = []
+                if order_name:
+                    transactions.append(
+                        epcis.biz_transaction("po", order_name, gln, scope)
+                    )
+                transactions.append(
+                    epcis.biz_transaction(
+                        "desadv" if outgoing else "recadv", picking["name"], gln, scope
+                    )
                 )
-            )
+                picking_transactions[kind, picking_id] = transactions
             epcs, quantity_list = _lot_what(lots[lot_id], quantity)
             events.append(
                 epcis.object_event(

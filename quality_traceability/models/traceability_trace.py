@@ -34,7 +34,13 @@ LINE_KINDS = [
     ("wip", "In Manufacturing"),
     ("scrap", "Scrapped"),
     ("supplier_declared", "Supplier-Declared Input"),
+    ("imported_link", "Made From (imported)"),
+    ("imported_delivery", "Delivered (imported)"),
 ]
+
+#: Kind of a trace line of a fact known only from the imported history
+#: (traceability.history.*), by the kind of the engine's fact.
+IMPORTED_KINDS = {"edge": "imported_link", "delivery": "imported_delivery"}
 
 #: Kinds that say where a lot is now rather than something that happened to it:
 #: listed after its events.
@@ -49,6 +55,8 @@ EVENT_ORDER = (
     "scrap",
     "vendor_return",
     "delivery",
+    "imported_link",
+    "imported_delivery",
     "stock",
     "reserved",
     "wip",
@@ -197,6 +205,10 @@ class TraceabilityTrace(models.TransientModel):
         by_id = {lot.id: lot for lot in lot_records}
 
         facts = result.facts_by_lot()
+        # The links of the imported history, told on the lot made.
+        for edge in result.edges:
+            if edge.get("imported"):
+                facts[edge["dst"]].append(("imported_link", edge))
         declared = (
             self.env["traceability.supplier.genealogy"]._supplier_declared_inputs(
                 lot_records
@@ -237,9 +249,14 @@ class TraceabilityTrace(models.TransientModel):
                 continue
             for kind, fact in sorted(facts.get(lot_id, ()), key=self._event_key):
                 sequence += 1
-                vals = self._prepare_fact_line(
-                    lot, level + 1, kinds[kind], kind, fact, sequence
-                )
+                if fact.get("imported"):
+                    vals = self._prepare_imported_line(
+                        lot, level + 1, kinds, kind, fact, sequence, by_id
+                    )
+                else:
+                    vals = self._prepare_fact_line(
+                        lot, level + 1, kinds[kind], kind, fact, sequence
+                    )
                 if vals["location_id"] not in shown_location_ids:
                     vals["location_id"] = False
                 vals_list.append(vals)
@@ -326,6 +343,41 @@ class TraceabilityTrace(models.TransientModel):
             "quantity": quantity,
             "quantity_display": f"{shown_quantity} {lot.product_id.uom_id.name}",
             "reserved_quantity": fact.get("reserved_quantity") or 0.0,
+        }
+
+    def _prepare_imported_line(self, lot, level, kinds, kind, fact, sequence, lots):
+        """A line of a fact known only from the imported history: a link (on
+        the lot made, naming the lot it was made from) or a shipment to a
+        customer, marked imported, opening its history record."""
+        kind = IMPORTED_KINDS.get(kind, kind)
+        if kind == "imported_link":
+            parent = lots.get(fact["src"])
+            label = self.env._(
+                "Made from %(lot)s (imported)",
+                lot=parent.name if parent else fact["src"],
+            )
+            document = f"traceability.history.link,{fact['history_id']}"
+            quantity = fact.get("quantity") or 0.0
+        else:
+            label = kinds[kind]
+            document = f"traceability.history.shipment,{fact['history_id']}"
+            quantity = -(fact.get("quantity") or 0.0)
+        shown_quantity = formatLang(self.env, quantity, dp="Product Unit of Measure")
+        return {
+            "sequence": sequence,
+            "level": level,
+            "label": "\u2003" * level + label,
+            "kind": kind,
+            "imported": True,
+            "reference": fact.get("reference") or False,
+            "lot_id": lot.id,
+            "product_id": lot.product_id.id,
+            "document": document,
+            "partner_id": fact.get("commercial_partner_id") or fact.get("partner_id"),
+            "location_id": False,
+            "date": fact.get("date"),
+            "quantity": quantity,
+            "quantity_display": f"{shown_quantity} {lot.product_id.uom_id.name}",
         }
 
     def _prepare_supplier_declared_line(self, lot, level, row, sequence):
@@ -418,12 +470,17 @@ class TraceabilityTrace(models.TransientModel):
         """The partners of the facts of ``kind``, each with the lots it is linked
         to; past :data:`DIAGRAM_MAX_LOTS` partners, one box opening their list."""
         lots_by_partner = {}
+        # Partners known from Odoo's own records: the others are known only
+        # from the imported history, and marked so.
+        recorded = set()
         for fact in result.facts[kind]:
             partner_id = fact.get("commercial_partner_id") or fact.get("partner_id")
             if partner_id and fact["lot_id"] in result.lots:
                 lots_by_partner.setdefault(partner_id, set()).add(
                     result.lots[fact["lot_id"]]["name"]
                 )
+                if not fact.get("imported"):
+                    recorded.add(partner_id)
         if not lots_by_partner:
             return []
         if len(lots_by_partner) > DIAGRAM_MAX_LOTS:
@@ -442,7 +499,7 @@ class TraceabilityTrace(models.TransientModel):
                     "model": "res.partner",
                     "id": partner.id,
                     "name": partner.display_name,
-                    "detail": "",
+                    "detail": "" if partner.id in recorded else self.env._("imported"),
                     "from": sorted(lots_by_partner[partner.id]),
                 }
                 for partner in partners.sorted("display_name")
@@ -533,8 +590,15 @@ class TraceabilityTraceLine(models.TransientModel):
             ("stock.picking", "Transfer"),
             ("mrp.production", "Manufacturing Order"),
             ("mrp.unbuild", "Unbuild Order"),
+            ("traceability.history.link", "Imported Link"),
+            ("traceability.history.shipment", "Imported Shipment"),
         ]
     )
+    imported = fields.Boolean(
+        help="Known only from the history imported from before go-live, not "
+        "from a movement recorded in Odoo."
+    )
+    reference = fields.Char(help="The document of the imported history.")
     order = fields.Reference(
         selection=[("sale.order", "Sales Order"), ("purchase.order", "Purchase Order")]
     )

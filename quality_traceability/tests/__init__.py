@@ -51,3 +51,7 @@ from . import test_attacks_package_history
 from . import test_scan_package
 from . import test_attacks_epcis_capture
 from . import test_package_scan
+from . import test_history_import
+from . import test_history_genealogy
+from . import test_supplier_portal
+from . import test_attacks_supplier_portal

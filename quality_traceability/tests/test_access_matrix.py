@@ -83,8 +83,15 @@ MATRIX = {
     # EPCIS capture: evidence created by capture() only.
     "traceability.epcis.event":       "---- ---- ---- ---- ---- -r-- -r-- -r-- -r--",
     "traceability.declared.lot":      "---- ---- ---- ---- -r-- -r-- -r-- -r-- -r--",
+    # Supplier portal: certificate values of a declared lot.
+    "traceability.declared.lot.value": "---- ---- ---- ---- -r-- -r-- -r-- -r-- -r--",
     "traceability.supplier.genealogy": "---- ---- ---- ---- ---- -r-- -r-- -r-- -r--",
     "traceability.epcis.import":      "---- ---- ---- ---- ---- crwu crwu crwu crwu",
+    # Legacy trace history: corrected (quantity, date) by managers, never deleted.
+    "traceability.history.link":      "---- ---- ---- ---- ---- -r-- crw- -r-- crw-",
+    "traceability.history.shipment":  "---- ---- ---- ---- ---- -r-- crw- -r-- crw-",
+    "traceability.history.check":     "---- ---- ---- ---- ---- -r-- crw- -r-- crw-",
+    "traceability.history.import":    "---- ---- ---- ---- ---- ---- crw- ---- crw-",
 }
 # fmt: on
 
@@ -370,6 +377,16 @@ class MatrixCommon(TransactionCase):
                 "epcis_event_id": epcis_event.id,
             }
         )
+        records["traceability.declared.lot.value"] = env[
+            "traceability.declared.lot.value"
+        ].create(
+            {
+                "declared_lot_id": records["traceability.declared.lot"].id,
+                "spec_id": point.spec_ids.id,
+                "value_float": 10.0,
+                "value_is_set": True,
+            }
+        )
         records["traceability.supplier.genealogy"] = env[
             "traceability.supplier.genealogy"
         ].create(
@@ -380,6 +397,47 @@ class MatrixCommon(TransactionCase):
                 "input_gtin": "04012345111118",
                 "input_lot_name": f"MX-{tag}-INPUT",
                 "epcis_event_id": epcis_event.id,
+            }
+        )
+        # Legacy trace history: a link from the lot to a lot made of it, and a
+        # shipment of that lot.
+        history_lot = env["stock.lot"].create(
+            {
+                "name": f"MX-{tag}-HISTORY",
+                "product_id": cls.product.id,
+                "company_id": company.id,
+            }
+        )
+        records["traceability.history.link"] = env["traceability.history.link"].create(
+            {
+                "company_id": company.id,
+                "parent_lot_id": lot.id,
+                "child_lot_id": history_lot.id,
+                "reference": f"MX-{tag}-WO",
+            }
+        )
+        records["traceability.history.shipment"] = env[
+            "traceability.history.shipment"
+        ].create(
+            {
+                "company_id": company.id,
+                "lot_id": history_lot.id,
+                "partner_id": customer.id,
+                "reference": f"MX-{tag}-DN",
+            }
+        )
+        # An imported check result of the previous system.
+        records["traceability.history.check"] = env[
+            "traceability.history.check"
+        ].create(
+            {
+                "company_id": company.id,
+                "lot_id": lot.id,
+                "control_point_id": point.id,
+                "spec_id": point.spec_ids.id,
+                "date": fields.Datetime.now(),
+                "value_float": 10.0,
+                "value_is_set": True,
             }
         )
         env.flush_all()
@@ -448,6 +506,7 @@ class MatrixCommon(TransactionCase):
             },
             "recall.notify.wizard": {"recall_id": records["recall.recall"].id},
             "traceability.epcis.import": {"file": "e30="},
+            "traceability.history.import": {"kind": "lots"},
             "recall.create.wizard": {
                 "reason": "MX wizard reason",
                 "lot_ids": [Command.set(records["stock.lot"].ids)],

@@ -2,7 +2,7 @@
 import json
 from datetime import timedelta
 
-from odoo import fields, http
+from odoo import Command, fields, http
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..controllers.main import rate_limiter
@@ -234,6 +234,20 @@ class TestRouteMatrix(TraceabilityCommon, HttpCase):
             .with_user(cls.users["internal"])
             ._generate(None, "MX", now + timedelta(days=1))
         )
+        # Supplier portal: an open order of customer A (as a vendor) and one
+        # of customer B.
+        cls.po_a, cls.po_b = cls.env["purchase.order"].create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "order_line": [
+                        Command.create({"product_id": cls.raw.id, "product_qty": 5})
+                    ],
+                }
+                for partner in (cls.customer_a, cls.customer_b)
+            ]
+        )
+        (cls.po_a | cls.po_b).button_confirm()
 
     def setUp(self):
         super().setUp()
@@ -273,6 +287,19 @@ class TestRouteMatrix(TraceabilityCommon, HttpCase):
                 f"/my/nonconformances/{self.nc_b.id}"
                 f"?access_token={self.nc_a.access_token}"
             ),
+            "supplier_orders": "/my/supplier/orders",
+            "supplier_orders_page_2": "/my/supplier/orders/page/2",
+            "supplier_order_a": f"/my/supplier/orders/{self.po_a.id}",
+            "supplier_order_a_token": (
+                f"/my/supplier/orders/{self.po_a.id}"
+                f"?access_token={self.po_a._portal_ensure_token()}"
+            ),
+            "supplier_order_b_token_a": (
+                f"/my/supplier/orders/{self.po_b.id}"
+                f"?access_token={self.po_a._portal_ensure_token()}"
+            ),
+            "supplier_ncs": "/my/supplier/nonconformances",
+            "supplier_ncs_page_2": "/my/supplier/nonconformances/page/2",
             "scans": "/traceability/api/v1/scans",
             "scans_key": "/traceability/api/v1/scans",
             "lookup": f"/traceability/api/v1/lookup?code={self.lot_b.name}",
@@ -357,3 +384,36 @@ ROUTE_MATRIX["/traceability/epcis/capture"] = [
     ("POST", "epcis_capture", (401, 403, 403, 403)),
     ("POST", "epcis_capture_key", (403, 403, 403, 403)),
 ]
+
+# Supplier portal: customers A and B are vendors too (po_a, po_b, nc_a, nc_b).
+ROUTE_MATRIX["/my/supplier/orders"] = [
+    ("GET", "supplier_orders", (303, 200, 200, 200)),
+]
+ROUTE_MATRIX["/my/supplier/orders/page/<int:page>"] = [
+    ("GET", "supplier_orders_page_2", (303, 200, 200, 200)),
+]
+ROUTE_MATRIX["/my/supplier/orders/<int:order_id>"] = [
+    ("GET", "supplier_order_a", (303, 200, 303, 303)),
+    # The e-mailed link (with the token) opens the order for anyone.
+    ("GET", "supplier_order_a_token", (200, 200, 200, 200)),
+    # The token of one order does not open another.
+    ("GET", "supplier_order_b_token_a", (303, 303, 200, 303)),
+]
+ROUTE_MATRIX["/my/supplier/nonconformances"] = [
+    ("GET", "supplier_ncs", (303, 200, 200, 200)),
+]
+ROUTE_MATRIX["/my/supplier/nonconformances/page/<int:page>"] = [
+    ("GET", "supplier_ncs_page_2", (303, 200, 200, 200)),
+]
+SHOWS["supplier_order_a_token"] = SEEDS["a"]
+MUST_SHOW.update(
+    {
+        ("portal_a", "supplier_orders"): "o_supplier_order_row",
+        ("portal_b", "supplier_orders"): "o_supplier_order_row",
+        ("portal_a", "supplier_order_a"): "o_supplier_declare_form",
+        ("anonymous", "supplier_order_a_token"): "o_supplier_declare_form",
+        ("portal_b", "supplier_order_b_token_a"): "o_supplier_declare_form",
+        ("portal_a", "supplier_ncs"): "MXR-ALPHA-1",
+        ("portal_b", "supplier_ncs"): "MXR-BRAVO-1",
+    }
+)

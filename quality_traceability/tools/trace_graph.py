@@ -49,6 +49,12 @@ FACT_COLUMNS = {
     "date": "timestamp",
     "quantity": "float8",
     "reserved_quantity": "float8",
+    # Facts and edges known only from the history imported from before go-live
+    # (traceability.history.link and .shipment): marked, with the document
+    # reference of the previous system and the id of the history record.
+    "imported": "bool",
+    "reference": "varchar",
+    "history_id": "int4",
 }
 
 #: Keys of a fact, in the order of the engine's rows.
@@ -66,6 +72,9 @@ EDGE_KEYS = {
     "unbuild_id": "unbuild_id",
     "date": "date",
     "quantity": "quantity",
+    "imported": "imported",
+    "reference": "reference",
+    "history_id": "history_id",
 }
 
 
@@ -139,11 +148,15 @@ class TraceResult:
     ``lots`` maps lot id to a dict with ``name``, ``product_id``, ``company_id`` and
     ``level`` (distance from the nearest root, in the trace's direction).
     ``edges`` are dicts with ``src`` (the consumed lot), ``dst`` (the produced lot),
-    ``production_id`` or ``unbuild_id``, ``date`` and ``quantity`` (of ``src``).
+    ``production_id`` or ``unbuild_id``, ``date`` and ``quantity`` (of ``src``);
+    an edge known only from the imported history has ``imported`` true, its
+    ``reference`` and the ``history_id`` of its link.
     ``facts`` maps each kind of :data:`FACT_KINDS` to a list of dicts with
     ``kind``, ``lot_id`` and, depending on the kind, ``picking_id``, ``partner_id``,
     ``commercial_partner_id``, ``order_id``, ``production_id``, ``location_id``,
-    ``package_id``, ``date``, ``quantity``, ``reserved_quantity``.
+    ``package_id``, ``date``, ``quantity``, ``reserved_quantity``; imported
+    deliveries (no picking) have ``imported`` true, ``reference`` and
+    ``history_id`` (of the shipment).
     """
 
     direction: str
@@ -185,6 +198,19 @@ class TraceResult:
     @property
     def customer_ids(self):
         return self._ids("delivery", "commercial_partner_id")
+
+    @property
+    def imported_customer_ids(self):
+        """The customers known from imported deliveries only."""
+        return {
+            fact["commercial_partner_id"]
+            for fact in self.facts["delivery"]
+            if fact.get("imported") and fact.get("commercial_partner_id")
+        } - {
+            fact["commercial_partner_id"]
+            for fact in self.facts["delivery"]
+            if not fact.get("imported")
+        }
 
     @property
     def receipt_picking_ids(self):

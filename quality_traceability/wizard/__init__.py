@@ -5,3 +5,4 @@ from . import traceability_gauge_calibration_wizard
 from . import traceability_partial_rejection
 from . import traceability_epcis_import
 from . import traceability_package_scan
+from . import traceability_history_import

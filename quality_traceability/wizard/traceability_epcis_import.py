@@ -10,6 +10,12 @@ from odoo.exceptions import UserError
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
+def _event_label(event_id):
+    """`` (<eventID>)`` after an event's number, when it has an id (kept out
+    of the translated call: the term extractor reads its arguments)."""
+    return f" ({event_id})" if event_id else ""
+
+
 class TraceabilityEpcisImport(models.TransientModel):
     """Import a vendor's EPCIS 2.0 document (JSON / JSON-LD file): the same
     capture as ``POST /traceability/epcis/capture``, then its result."""
@@ -78,7 +84,7 @@ class TraceabilityEpcisImport(models.TransientModel):
             self.env._(
                 "Event %(number)s%(event)s: %(message)s",
                 number=error["index"] + 1,
-                event=f" ({error['eventID']})" if error["eventID"] else "",
+                event=_event_label(error["eventID"]),
                 message=error["message"],
             )
             for error in result["errors"]

@@ -32,6 +32,13 @@ class RecallCustomer(models.Model):
         compute="_compute_scope_line_ids",
         string="Deliveries",
     )
+    imported = fields.Boolean(
+        string="Known from Imported History",
+        compute="_compute_imported",
+        help="Every delivery of this customer in the scope is known only from "
+        "the history imported from before go-live: the customer's address may "
+        "need checking before the notice is sent.",
+    )
     delivered_qty = fields.Float(
         compute="_compute_quantities", digits="Product Unit of Measure"
     )
@@ -96,6 +103,12 @@ class RecallCustomer(models.Model):
         for notice in self:
             lines = by_recall.get(notice.recall_id.id, {})
             notice.scope_line_ids = lines.get(notice.partner_id.id, False)
+
+    @api.depends("scope_line_ids.imported")
+    def _compute_imported(self):
+        for notice in self:
+            lines = notice.scope_line_ids
+            notice.imported = bool(lines) and all(lines.mapped("imported"))
 
     @api.depends(
         "recall_id.scope_line_ids",

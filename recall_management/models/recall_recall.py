@@ -373,7 +373,7 @@ class RecallRecall(models.Model):
         )
         warehouse_of = {location.id: location.warehouse_id.id for location in locations}
         lines = []
-        for fact in result.facts["stock"]:
+        for fact in sorted(result.facts["stock"], key=self._fact_order(result)):
             lines.append(
                 {
                     "kind": "stock",
@@ -385,7 +385,7 @@ class RecallRecall(models.Model):
                 }
             )
         for kind in ("reserved", "wip", "delivery", "return"):
-            for fact in result.facts[kind]:
+            for fact in sorted(result.facts[kind], key=self._fact_order(result)):
                 lines.append(
                     {
                         "kind": {"delivery": "delivered", "return": "returned"}.get(
@@ -403,10 +403,31 @@ class RecallRecall(models.Model):
                         "location_id": fact["location_id"],
                         "date": fact["date"],
                         "quantity": fact["quantity"],
+                        # A shipment of the imported history: the customer is
+                        # known from it only, through its reference.
+                        "imported": bool(fact["imported"]),
+                        "reference": fact["reference"] or False,
                     }
                 )
         lines += self._prepare_open_sale_lines(result)
         return lines
+
+    @staticmethod
+    def _fact_order(result):
+        """Sort key of the engine's facts (which come in no set order): the
+        scope lines that tie on the lines' order are created from the source
+        lots down, lot by lot, whatever plan the database chose."""
+
+        def key(fact):
+            return (
+                result.lots[fact["lot_id"]]["level"],
+                fact["lot_id"],
+                fact["location_id"] or 0,
+                fact["picking_id"] or 0,
+                fact["history_id"] or 0,
+            )
+
+        return key
 
     def _prepare_open_sale_lines(self, result):
         """Confirmed sales order lines of affected products not yet delivered:

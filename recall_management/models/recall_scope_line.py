@@ -40,6 +40,14 @@ class RecallScopeLine(models.Model):
     partner_email = fields.Char(related="partner_id.email", string="Email")
     partner_phone = fields.Char(related="partner_id.phone", string="Phone")
     date = fields.Datetime()
+    imported = fields.Boolean(
+        help="Known only from the history imported from before go-live (a "
+        "shipment of the previous system), not from a transfer in Odoo."
+    )
+    reference = fields.Char(
+        string="Imported Reference",
+        help="The document of the previous system the imported shipment names.",
+    )
     version = fields.Integer(
         default=1, help="Scope version: each scoping of the recall adds one."
     )

@@ -100,9 +100,37 @@ class RecallReportFsma204(models.AbstractModel):
                 }
             )
         inputs = defaultdict(set)
+        imported_inputs = defaultdict(list)
         for edge in result.edges:
+            if edge["imported"]:
+                imported_inputs[(edge["dst"], edge["reference"])].append(edge)
+                continue
             inputs[(edge["dst"], edge["production_id"] or edge["unbuild_id"])].add(
                 edge["src"]
+            )
+        # Transformations known from the imported history: one per lot made
+        # and document of the previous system, marked imported.
+        for (lot_id, reference), edges in imported_inputs.items():
+            events.append(
+                {
+                    "event": self.env._("Transformation (imported)"),
+                    "lot": by_id[lot_id],
+                    "quantity": sum(edge["quantity"] or 0.0 for edge in edges),
+                    "ship_from": company_address,
+                    "ship_to": company_address,
+                    "date": max(
+                        (edge["date"] for edge in edges if edge["date"]), default=None
+                    ),
+                    "document_type": self.env._("Imported History"),
+                    "document": reference or "",
+                    "input_lots": ", ".join(
+                        sorted(
+                            by_id[edge["src"]].name
+                            for edge in edges
+                            if edge["src"] in by_id
+                        )
+                    ),
+                }
             )
         productions = self.env["mrp.production"].browse(
             [
@@ -130,7 +158,30 @@ class RecallReportFsma204(models.AbstractModel):
                     ),
                 }
             )
+        imported_partners = self.env["res.partner"].browse(
+            [
+                fact["partner_id"]
+                for fact in result.facts["delivery"]
+                if fact["imported"]
+            ]
+        )
         for fact in result.facts["delivery"]:
+            if fact["imported"]:
+                partner = imported_partners.browse(fact["partner_id"])
+                events.append(
+                    {
+                        "event": self.env._("Shipping (imported)"),
+                        "lot": by_id[fact["lot_id"]],
+                        "quantity": fact["quantity"],
+                        "ship_from": company_address,
+                        "ship_to": partner_address(partner),
+                        "date": fact["date"],
+                        "document_type": self.env._("Imported History"),
+                        "document": fact["reference"] or "",
+                        "input_lots": "",
+                    }
+                )
+                continue
             picking = picking_by_id.get(fact["picking_id"])
             events.append(
                 {

@@ -86,7 +86,9 @@ class RecallReportOneUpOneDown(models.AbstractModel):
                     "uom": line.uom_id,
                     "partner": line.partner_id,
                     "date": line.date,
-                    "document": line.picking_id.name,
+                    "document": self.env._("%s (imported)", line.reference or "")
+                    if line.imported
+                    else line.picking_id.name,
                 }
             )
         return rows

@@ -17,7 +17,9 @@ class RecallReportScope(models.AbstractModel):
         kind_field = self.env["recall.scope.line"]._fields["kind"]
         kinds = dict(kind_field._description_selection(self.env))
         return [
-            Column("kind", self.env._("Kind"), lambda line: kinds[line.kind]),
+            # A line known only from the imported history: its kind marked
+            # "(imported)", its transfer the reference of the previous system.
+            Column("kind", self.env._("Kind"), lambda line: self._kind(line, kinds)),
             Column(
                 "product",
                 self.env._("Product"),
@@ -39,7 +41,9 @@ class RecallReportScope(models.AbstractModel):
                 lambda line: line.location_id.display_name,
             ),
             Column(
-                "transfer", self.env._("Transfer"), lambda line: line.picking_id.name
+                "transfer",
+                self.env._("Transfer"),
+                lambda line: line.reference if line.imported else line.picking_id.name,
             ),
             Column(
                 "sale_order",
@@ -60,6 +64,11 @@ class RecallReportScope(models.AbstractModel):
             Column("phone", self.env._("Phone"), lambda line: line.partner_phone),
             Column("date", self.env._("Date"), lambda line: line.date),
         ]
+
+    def _kind(self, line, kinds):
+        if line.imported:
+            return self.env._("%s (imported)", kinds[line.kind])
+        return kinds[line.kind]
 
     def _report_rows(self, record):
         return record.scope_line_ids

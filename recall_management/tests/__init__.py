@@ -11,3 +11,4 @@ from . import test_exposure_recall
 from . import test_attacks_exposure
 from . import test_recall_epcis
 from . import test_recall_package
+from . import test_recall_history
