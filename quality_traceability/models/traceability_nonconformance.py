@@ -504,7 +504,11 @@ class TraceabilityNonconformance(models.Model):
         self, author, root_cause, corrective_action, attachments=()
     ):
         """Store the vendor's answer (``author`` from :meth:`_portal_vendor_access`):
-        in the fields and as a message with its files. The state is not changed."""
+        in the fields, as a message with its files, and into the 8D: its root
+        cause as the next of the 5 Whys (D4), its corrective action as an open
+        corrective action (D5) of the 8D's champion (else of whom recorded the
+        nonconformance), due in a week, which the team verifies and marks done.
+        The state is not changed."""
         self.ensure_one()
         root_cause = (root_cause or "").strip()
         corrective_action = (corrective_action or "").strip()
@@ -524,6 +528,29 @@ class TraceabilityNonconformance(models.Model):
                 "vendor_root_cause": root_cause,
                 "vendor_corrective_action": corrective_action,
                 "vendor_answer_date": fields.Datetime.now(),
+                "why_ids": [
+                    Command.create(
+                        {
+                            "sequence": max(
+                                record.why_ids.mapped("sequence"), default=0
+                            )
+                            + 10,
+                            "name": _("Vendor: %(cause)s", cause=root_cause),
+                        }
+                    )
+                ],
+            }
+        )
+        owner = record.champion_id or record.create_uid
+        record.env["traceability.nonconformance.action"].create(
+            {
+                "nonconformance_id": record.id,
+                "kind": "corrective",
+                "description": _("Vendor: %(action)s", action=corrective_action),
+                "user_id": owner.id,
+                "date_deadline": fields.Date.add(
+                    fields.Date.context_today(record), days=7
+                ),
             }
         )
         record.message_post(

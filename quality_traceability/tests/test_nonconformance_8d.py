@@ -392,6 +392,19 @@ class TestNonconformanceVendorPortal(Common8D, HttpCase):
         )
         self.assertTrue(self.nc.vendor_answer_date)
         self.assertEqual(self.nc.state, "open")
+        # Into the 8D: the next why (D4) and an open corrective action (D5)
+        # with its owner's activity, for the team to verify.
+        self.assertEqual(self.nc.why_ids[-1].name, "Vendor: Mould insert worn")
+        action = self.nc.action_ids.filtered(
+            lambda a: a.description.startswith("Vendor:")
+        )
+        self.assertEqual(len(action), 1)
+        self.assertEqual(
+            action.description, "Vendor: Insert replaced, 100% check of 3 lots"
+        )
+        self.assertEqual((action.kind, action.state), ("corrective", "open"))
+        self.assertEqual(action.user_id, self.nc.champion_id or self.nc.create_uid)
+        self.assertTrue(action.activity_id)
         message = self.nc.message_ids[0]
         self.assertEqual(message.author_id, self.vendor_user.partner_id)
         self.assertIn("Mould insert worn", message.body)
